@@ -1,0 +1,49 @@
+// The neardup command: parses the command line, runs the job, maps exceptions to exit codes
+// (0 all documents accounted for, 1 run failed and no output replaced, 2 usage error).
+#include <csignal>
+#include <iostream>
+
+#include "neardup/error.h"
+#include "neardup/pipeline.h"
+#include "neardup/version.h"
+#include "options.h"
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes a write error we can report
+  try {
+    const neardup::cli::Command command = neardup::cli::ParseCommandLine(argc, argv);
+    switch (command.kind) {
+      case neardup::cli::CommandKind::kHelp:
+        std::cout << command.help_text;
+        return 0;
+      case neardup::cli::CommandKind::kVersion:
+        std::cout << neardup::VersionText();
+        return 0;
+      case neardup::cli::CommandKind::kDedup: {
+        const neardup::RunReport report = neardup::RunAndWrite(command.config, command.inputs, command.output);
+        if (!command.config.quiet) {
+          std::cerr << "neardup: read " << report.read << ", kept " << report.kept << ", duplicate "
+                    << report.duplicate << ", rejected " << report.rejected << " in " << report.clusters
+                    << " clusters; " << report.total_seconds << " s; outputs in " << command.output << "\n";
+        }
+        return 0;
+      }
+      case neardup::cli::CommandKind::kClean:
+      case neardup::cli::CommandKind::kEval:
+        throw neardup::UsageError("this command is not available yet");
+    }
+  } catch (const neardup::UsageError& error) {
+    std::cerr << "neardup: " << error.what() << "\n";
+    return 2;
+  } catch (const neardup::Error& error) {
+    std::cerr << "neardup: " << error.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "neardup: out of memory\n";
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "neardup: internal error: " << error.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

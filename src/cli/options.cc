@@ -1,0 +1,194 @@
+#include "options.h"
+
+#include <boost/program_options.hpp>
+#include <sstream>
+
+#include "neardup/error.h"
+
+namespace neardup::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kOverview =
+    "neardup: find and remove near-duplicate and re-reported news articles.\n"
+    "\n"
+    "Usage:\n"
+    "  neardup dedup INPUT... -o DIR [options]   deduplicate; writes decisions.jsonl, clusters.jsonl,\n"
+    "                                            cleaned.jsonl and report.json into DIR\n"
+    "  neardup clean INPUT... -o OUT.jsonl|-     strip boilerplate only\n"
+    "  neardup eval --gold GOLD PRED             score predicted clusters against gold clusters\n"
+    "  neardup --help | --version\n"
+    "\n"
+    "INPUT is a folder (its .txt files are documents; its .jsonl[.gz|.zst] files JSON Lines),\n"
+    "a .txt file, a JSON Lines file (plain, gzip or zstd, detected by content), or - for JSON\n"
+    "Lines on stdin. Run `neardup dedup --help` for every option.\n"
+    "\n"
+    "Exit codes: 0 every document accounted for; 1 the run failed and no output was replaced;\n"
+    "2 usage error.\n";
+
+struct RawOptions {
+  std::string mode = "copy";
+  std::string shingle = "word";
+  std::string invalid_utf8 = "repair";
+  double threshold = -1;
+  bool no_clean = false;
+};
+
+po::options_description InputOptions(Command* command, RawOptions* raw) {
+  po::options_description options("Input");
+  options.add_options()
+      ("output,o", po::value(&command->output)->required(), "output folder (dedup) or file, - for stdout (clean)")
+      ("text-field", po::value(&command->config.read.text_field)->default_value("text"),
+       "JSON member holding the document text")
+      ("id-field", po::value(&command->config.read.id_field)->default_value("id"),
+       "JSON member holding the document id (string or integer); a document without one gets "
+       "the id FILE:LINE")
+      ("invalid-utf8", po::value(&raw->invalid_utf8)->default_value("repair"),
+       "repair: replace invalid bytes with U+FFFD and count them in report.json; reject: reject "
+       "the document with reason invalid_utf8")
+      ("max-doc-bytes", po::value(&command->config.read.max_doc_bytes)->default_value(256ull << 20),
+       "documents larger than this are rejected with reason too_large")
+      ("threads,t", po::value(&command->config.threads)->default_value(0),
+       "worker threads, 0 = all cores; the output is byte-identical for any value")
+      ("quiet,q", po::bool_switch(&command->config.quiet), "no progress on stderr");
+  return options;
+}
+
+po::options_description DedupOptions(Command* command, RawOptions* raw) {
+  po::options_description options("Deduplication");
+  options.add_options()
+      ("mode", po::value(&raw->mode)->default_value("copy"),
+       "copy: near-duplicate copies (syndication, reposts with other site chrome), by Jaccard "
+       "of shingle sets; story: re-reports of the same story in other words")
+      ("threshold", po::value(&raw->threshold),
+       "similarity at or above which two documents are joined; default 0.7 in copy mode "
+       "(exact Jaccard of shingle sets), 0.3 in story mode")
+      ("ngram", po::value(&command->config.ngram)->default_value(5), "shingle size, in words or characters")
+      ("shingle", po::value(&raw->shingle)->default_value("word"),
+       "word: word n-grams; char: character n-grams (for very short texts)")
+      ("num-perm", po::value(&command->config.num_perm)->default_value(128),
+       "MinHash slots per signature; more slots, fewer LSH misses and more work")
+      ("bands", po::value(&command->config.bands)->default_value(0),
+       "LSH bands; 0 = chosen with --rows from the threshold to minimize the false-positive plus "
+       "false-negative area of the S-curve (both printed in report.json)")
+      ("rows", po::value(&command->config.rows)->default_value(0), "LSH rows per band; 0 = chosen")
+      ("seed", po::value(&command->config.seed)->default_value(1),
+       "seed of the MinHash permutations; the same seed gives the same output")
+      ("no-clean", po::bool_switch(&raw->no_clean), "do not strip boilerplate before shingling")
+      ("time-field", po::value(&command->config.read.time_field),
+       "story mode: JSON member with the document's date (YYYY-MM-DD...)")
+      ("window", po::value(&command->config.window_days)->default_value(0),
+       "story mode: join documents only when their dates are at most this many days apart; 0 = off");
+  return options;
+}
+
+void Validate(Command* command, const RawOptions& raw) {
+  PipelineConfig& config = command->config;
+  if (raw.mode == "copy") {
+    config.mode = Mode::kCopy;
+  } else if (raw.mode == "story") {
+    config.mode = Mode::kStory;
+  } else {
+    throw UsageError("--mode must be copy or story, not '" + raw.mode + "'");
+  }
+  if (raw.shingle == "word") {
+    config.shingle = ShingleKind::kWord;
+  } else if (raw.shingle == "char") {
+    config.shingle = ShingleKind::kChar;
+  } else {
+    throw UsageError("--shingle must be word or char, not '" + raw.shingle + "'");
+  }
+  if (raw.invalid_utf8 == "repair") {
+    config.read.invalid_utf8 = InvalidUtf8Policy::kRepair;
+  } else if (raw.invalid_utf8 == "reject") {
+    config.read.invalid_utf8 = InvalidUtf8Policy::kReject;
+  } else {
+    throw UsageError("--invalid-utf8 must be repair or reject, not '" + raw.invalid_utf8 + "'");
+  }
+  config.threshold = raw.threshold < 0 ? DefaultThreshold(config.mode) : raw.threshold;
+  if (!(config.threshold > 0 && config.threshold < 1)) throw UsageError("--threshold must be between 0 and 1 (exclusive)");
+  if (config.ngram < 1 || config.ngram > 64) throw UsageError("--ngram must be between 1 and 64");
+  if (config.num_perm < 1 || config.num_perm > 1024) throw UsageError("--num-perm must be between 1 and 1024");
+  if (config.bands < 0 || config.rows < 0 || (config.bands > 0) != (config.rows > 0)) {
+    throw UsageError("--bands and --rows go together and must be positive");
+  }
+  if (config.bands * config.rows > config.num_perm) throw UsageError("--bands x --rows must not exceed --num-perm");
+  if (config.threads < 0 || config.threads > 1024) throw UsageError("--threads must be between 0 and 1024");
+  if (config.window_days < 0) throw UsageError("--window must not be negative");
+  if (config.read.max_doc_bytes == 0) throw UsageError("--max-doc-bytes must be positive");
+  config.clean = !raw.no_clean;
+}
+
+std::string HelpText(const std::string& usage, const po::options_description& options) {
+  std::ostringstream out;
+  out << usage << "\n" << options;
+  return out.str();
+}
+
+}  // namespace
+
+Command ParseCommandLine(int argc, const char* const* argv) {
+  Command command;
+  if (argc < 2) throw UsageError("missing command; try 'neardup --help'");
+  const std::string verb = argv[1];
+  if (verb == "--help" || verb == "-h" || verb == "help") {
+    command.kind = CommandKind::kHelp;
+    RawOptions raw;
+    po::options_description all;
+    all.add(DedupOptions(&command, &raw)).add(InputOptions(&command, &raw));
+    command.help_text = HelpText(kOverview, all);
+    return command;
+  }
+  if (verb == "--version" || verb == "-V") {
+    command.kind = CommandKind::kVersion;
+    return command;
+  }
+  RawOptions raw;
+  po::options_description visible;
+  std::string usage;
+  if (verb == "dedup") {
+    command.kind = CommandKind::kDedup;
+    usage = "Usage: neardup dedup INPUT... -o DIR [options]\n";
+    visible.add(DedupOptions(&command, &raw)).add(InputOptions(&command, &raw));
+  } else if (verb == "clean") {
+    command.kind = CommandKind::kClean;
+    usage = "Usage: neardup clean INPUT... -o OUT.jsonl|- [options]\n";
+    visible.add(InputOptions(&command, &raw));
+  } else if (verb == "eval") {
+    command.kind = CommandKind::kEval;
+    usage = "Usage: neardup eval --gold GOLD PRED\n"
+            "GOLD: JSON Lines of {\"id\",\"cluster\"}, or a gold.json with \"clusters\": [{\"docs\": [...]}].\n"
+            "PRED: a dedup output folder, its clusters.jsonl or decisions.jsonl, or {\"id\",\"cluster\"} lines.\n";
+    visible.add_options()("gold", po::value(&command.gold)->required(), "gold clusters");
+  } else {
+    throw UsageError("unknown command '" + verb + "'; try 'neardup --help'");
+  }
+  visible.add_options()("help,h", "this help");
+  po::options_description hidden;
+  hidden.add_options()("input", po::value(&command.inputs)->composing());
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), values);
+    if (values.count("help") != 0) {
+      command.kind = CommandKind::kHelp;
+      command.help_text = HelpText(usage, visible);
+      return command;
+    }
+    po::notify(values);
+  } catch (const po::error& error) {
+    throw UsageError(std::string(error.what()) + "; try 'neardup " + verb + " --help'");
+  }
+  if (command.inputs.empty()) throw UsageError("no input given; try 'neardup " + verb + " --help'");
+  if (command.kind == CommandKind::kEval && command.inputs.size() != 1) {
+    throw UsageError("eval takes exactly one PRED");
+  }
+  Validate(&command, raw);
+  return command;
+}
+
+}  // namespace neardup::cli

@@ -1,0 +1,7 @@
+#include "neardup/config.h"
+
+namespace neardup {
+
+double DefaultThreshold(Mode mode) { return mode == Mode::kStory ? 0.3 : 0.7; }
+
+}  // namespace neardup

@@ -1,0 +1,37 @@
+#pragma once
+// The only include of xxHash. All hashing goes through these functions so that hash values (and
+// so signatures, band keys and output) are the same on every machine and in every build.
+// Seeds are named constants; every function is pure and thread-safe.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace neardup {
+
+inline constexpr std::uint64_t kTokenSeed = 0x6e65617264757031ull;     // "neardup1"
+inline constexpr std::uint64_t kShingleSeed = 0x73686e676c653031ull;   // "shngle01"
+inline constexpr std::uint64_t kBandSeed = 0x62616e646b657931ull;      // "bandkey1"
+inline constexpr std::uint64_t kLineSeed = 0x6c696e6568617331ull;      // "linehas1"
+
+inline std::uint64_t Hash64(const void* data, std::size_t size, std::uint64_t seed) {
+  return XXH3_64bits_withSeed(data, size, seed);
+}
+inline std::uint64_t Hash64(std::string_view text, std::uint64_t seed) {
+  return XXH3_64bits_withSeed(text.data(), text.size(), seed);
+}
+
+// SplitMix64: a bijective 64-bit mixer, used to derive per-slot constants from a seed.
+inline std::uint64_t SplitMix64(std::uint64_t& state) {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// The linked xxHash version as major*10000 + minor*100 + release, for --version.
+inline unsigned XxhashVersionNumber() { return XXH_versionNumber(); }
+
+}  // namespace neardup

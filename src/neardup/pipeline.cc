@@ -1,0 +1,171 @@
+#include "neardup/pipeline.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "neardup/clean_boilerplate.h"
+#include "neardup/cluster_story.h"
+#include "neardup/cluster_verify.h"
+#include "neardup/error.h"
+#include "neardup/index_lsh.h"
+#include "neardup/normalize.h"
+#include "neardup/read_inputs.h"
+#include "neardup/shingle.h"
+#include "neardup/sketch_minhash.h"
+#include "neardup/write_atomic.h"
+#include "neardup/write_outputs.h"
+
+namespace neardup {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::uint64_t TextBytes(const std::vector<Document>& docs) {
+  std::uint64_t bytes = 0;
+  for (const Document& doc : docs) bytes += doc.text.size();
+  return bytes;
+}
+
+void CleanStage(std::vector<Document>* docs, RunReport* report) {
+  StageTimer timer(report, "clean");
+  timer.set_bytes(TextBytes(*docs));
+  timer.set_items(docs->size());
+  const BoilerplateCleaner cleaner(*docs);
+  tbb::parallel_for(std::size_t{0}, docs->size(), [&](std::size_t i) {
+    Document& doc = (*docs)[i];
+    if (!doc.rejected) cleaner.Clean(&doc);
+  });
+}
+
+// Per-thread scratch and time accounting of the fused normalize/shingle/sketch loop.
+struct FeatureWorker {
+  Tokenizer tokenizer;
+  std::vector<std::uint32_t> signature;
+  Clock::duration normalize{}, shingle{}, sketch{};
+};
+
+ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config, RunReport* report) {
+  const std::size_t n = docs->size();
+  const LshParams lsh = config.bands > 0 && config.rows > 0
+                            ? LshParams{config.bands, config.rows, 0, 0}
+                            : ChooseBandsRows(config.threshold, config.num_perm);
+  report->lsh = lsh;
+  const MinHasher hasher(config.num_perm, config.seed);
+  std::vector<std::vector<std::uint64_t>> shingle_sets(n);
+  std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
+  std::vector<std::uint8_t> eligible(n, 0);
+  tbb::enumerable_thread_specific<FeatureWorker> workers;
+  const auto start = Clock::now();
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    Document& doc = (*docs)[i];
+    if (doc.rejected) return;
+    FeatureWorker& worker = workers.local();
+    auto t0 = Clock::now();
+    const auto& tokens = worker.tokenizer.Tokenize(doc.text);
+    auto t1 = Clock::now();
+    Shingles(tokens, config.shingle, config.ngram, &shingle_sets[i]);
+    auto t2 = Clock::now();
+    if (shingle_sets[i].empty()) {
+      doc.rejected = RejectReason::kEmpty;
+      doc.reject_detail = "no word or number left after cleaning and normalization";
+    } else {
+      worker.signature.resize(static_cast<std::size_t>(config.num_perm));
+      hasher.Sign(shingle_sets[i], worker.signature);
+      BandKeys(worker.signature, lsh, std::span(band_keys).subspan(i * lsh.bands, lsh.bands));
+      eligible[i] = 1;
+    }
+    auto t3 = Clock::now();
+    worker.normalize += t1 - t0;
+    worker.shingle += t2 - t1;
+    worker.sketch += t3 - t2;
+  });
+  const double features_wall = std::chrono::duration<double>(Clock::now() - start).count();
+  Clock::duration normalize{}, shingle{}, sketch{};
+  for (const FeatureWorker& worker : workers) {
+    normalize += worker.normalize;
+    shingle += worker.shingle;
+    sketch += worker.sketch;
+  }
+  // The three stages run fused per document; their share of the wall time is their share of the
+  // summed thread time.
+  const double total = std::chrono::duration<double>(normalize + shingle + sketch).count();
+  const std::uint64_t bytes = TextBytes(*docs);
+  for (const auto& [name, spent] : {std::pair{"normalize", normalize}, std::pair{"shingle", shingle},
+                                    std::pair{"sketch", sketch}}) {
+    const double share = total > 0 ? std::chrono::duration<double>(spent).count() / total : 0;
+    report->stages.push_back(StageMeasure{name, features_wall * share, bytes, n});
+  }
+  std::vector<CandidatePair> candidates;
+  {
+    StageTimer timer(report, "index");
+    timer.set_items(n);
+    candidates = CandidatePairs(band_keys, lsh.bands, eligible);
+  }
+  StageTimer timer(report, "cluster");
+  timer.set_items(candidates.size());
+  return ClusterCopies(shingle_sets, candidates, config.threshold);
+}
+
+}  // namespace
+
+int EffectiveThreads(const PipelineConfig& config) {
+  if (config.threads > 0) return config.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunReport report) {
+  RunResult result;
+  report.threads = EffectiveThreads(config);
+  tbb::task_arena arena(report.threads);
+  arena.execute([&] {
+    if (config.clean) CleanStage(&docs, &report);
+    if (config.mode == Mode::kStory) {
+      result.clusters = ClusterStories(&docs, config, &report);
+    } else {
+      result.clusters = CopyMode(&docs, config, &report);
+    }
+  });
+  CountDecisions(docs, result.clusters, &report);
+  result.docs = std::move(docs);
+  result.report = std::move(report);
+  return result;
+}
+
+RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inputs) {
+  const auto start = Clock::now();
+  RunReport report;
+  std::vector<Document> docs;
+  tbb::task_arena arena(EffectiveThreads(config));
+  {
+    StageTimer timer(&report, "read");
+    arena.execute([&] { docs = ReadInputs(inputs, config.read, &report.read_stats); });
+    timer.set_bytes(report.read_stats.bytes);
+    timer.set_items(docs.size());
+  }
+  RunResult result = Process(std::move(docs), config, std::move(report));
+  result.report.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.report.peak_rss_bytes = PeakRssBytes();
+  return result;
+}
+
+RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                      const std::string& output_dir) {
+  PrepareOutputDir(output_dir);
+  const auto start = Clock::now();
+  RunResult result = Run(config, inputs);
+  {
+    StageTimer timer(&result.report, "write");
+    timer.set_items(result.docs.size());
+    result.report.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    result.report.peak_rss_bytes = PeakRssBytes();
+    WriteOutputs(output_dir, result.docs, result.clusters, result.report, config);
+  }
+  return result.report;
+}
+
+}  // namespace neardup

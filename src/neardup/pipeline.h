@@ -1,0 +1,36 @@
+#pragma once
+// Run: the whole dedup job, stages in order: read -> clean -> normalize -> shingle -> sketch ->
+// index -> cluster (copy mode), or read -> clean -> story features -> cluster_story (story mode);
+// then the writer. Threads come from a TBB arena of config.threads workers; every parallel stage
+// writes into per-document slots, so the result is identical for any thread count.
+// Throws Error for run-fatal problems (nothing is written then); rejects bad documents as data.
+#include <string>
+#include <vector>
+
+#include "neardup/cluster_result.h"
+#include "neardup/config.h"
+#include "neardup/document.h"
+#include "neardup/run_report.h"
+
+namespace neardup {
+
+struct RunResult {
+  std::vector<Document> docs;
+  ClusterResult clusters;
+  RunReport report;
+};
+
+// Everything but writing, on already-read documents (tests and benchmarks use it directly).
+RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunReport report);
+
+// Reads `inputs`, processes them, and returns the result (no file written).
+RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inputs);
+
+// Run + write the four outputs into `output_dir` (created if needed, checked before reading).
+RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                      const std::string& output_dir);
+
+// Number of worker threads a config asks for (0 = all cores).
+int EffectiveThreads(const PipelineConfig& config);
+
+}  // namespace neardup

@@ -1,0 +1,172 @@
+#include "neardup/read_jsonl.h"
+
+#include <simdjson.h>
+
+#include <string>
+
+#include "neardup/clean_utf8.h"
+#include "neardup/write_jsonl.h"
+
+namespace neardup {
+namespace {
+
+bool IsJsonInteger(std::string_view raw) {
+  if (raw.empty()) return false;
+  std::size_t i = raw[0] == '-' ? 1 : 0;
+  if (i == raw.size()) return false;
+  for (; i < raw.size(); ++i) {
+    if (raw[i] < '0' || raw[i] > '9') return false;
+  }
+  return true;
+}
+
+std::string_view TrimJson(std::string_view raw) {
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                          raw.back() == '\r')) {
+    raw.remove_suffix(1);
+  }
+  return raw;
+}
+
+// The whole raw text of the value whose first token is `token`, inside `line` (already validated
+// by the DOM parser, so a bracket count that skips strings finds its end).
+std::string_view RawValue(std::string_view token, std::string_view line) {
+  if (token.empty() || (token[0] != '{' && token[0] != '[')) return TrimJson(token);
+  const std::size_t begin = static_cast<std::size_t>(token.data() - line.data());
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = begin; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return line.substr(begin, i + 1 - begin);
+    }
+  }
+  return line.substr(begin);
+}
+
+}  // namespace
+
+struct JsonlParser::Impl {
+  ReadConfig config;
+  simdjson::dom::parser validator;
+  simdjson::ondemand::parser reader;
+  std::string repaired;
+  simdjson::padded_string padded;
+
+  void Reject(Document* doc, RejectReason reason, std::string detail) {
+    doc->rejected = reason;
+    doc->reject_detail = std::move(detail);
+  }
+
+  void Parse(std::string_view line, Document* doc) {
+    const std::size_t invalid_at = FindInvalidUtf8(line);
+    if (invalid_at != std::string_view::npos) {
+      repaired.clear();
+      doc->utf8_repairs = RepairUtf8(line, &repaired);
+      line = repaired;
+    }
+    padded = simdjson::padded_string(line);
+    auto validated = validator.parse(padded);
+    if (validated.error() != simdjson::SUCCESS) {
+      Reject(doc, RejectReason::kMalformedJson, simdjson::error_message(validated.error()));
+      doc->id = doc->source.ToString();
+      return;
+    }
+    if (!validated.value_unsafe().is_object()) {
+      Reject(doc, RejectReason::kMalformedJson, "the line is not a JSON object");
+      doc->id = doc->source.ToString();
+      return;
+    }
+    bool have_text = false;
+    bool have_id = false;
+    std::string bad_id;
+    auto document = reader.iterate(padded);
+    simdjson::ondemand::object object;
+    if (document.get_object().get(object) != simdjson::SUCCESS) {
+      Reject(doc, RejectReason::kMalformedJson, "the line is not a JSON object");
+      doc->id = doc->source.ToString();
+      return;
+    }
+    for (auto field_result : object) {
+      std::string_view key;
+      if (field_result.error() != simdjson::SUCCESS ||
+          field_result.value_unsafe().unescaped_key().get(key) != simdjson::SUCCESS) {
+        Reject(doc, RejectReason::kMalformedJson, "unreadable member");
+        break;
+      }
+      std::string key_copy(key);
+      simdjson::ondemand::value value = field_result.value_unsafe().value();
+      if (key_copy == config.text_field && !have_text) {
+        std::string_view text;
+        if (value.get_string().get(text) == simdjson::SUCCESS) {
+          doc->text.assign(text);
+          have_text = true;
+        }
+        continue;
+      }
+      if (key_copy == config.id_field && !have_id) {
+        simdjson::ondemand::json_type type;
+        if (value.type().get(type) == simdjson::SUCCESS && type == simdjson::ondemand::json_type::string) {
+          std::string_view id;
+          if (value.get_string().get(id) == simdjson::SUCCESS) {
+            doc->id.assign(id);
+            have_id = true;
+          }
+        } else {
+          std::string_view raw = TrimJson(value.raw_json_token());
+          if (IsJsonInteger(raw)) {
+            doc->id.assign(raw);
+            doc->id_is_number = true;
+            have_id = true;
+          } else {
+            bad_id.assign(raw);
+          }
+        }
+        continue;
+      }
+      const std::string_view raw = RawValue(value.raw_json_token(), padded);
+      if (!config.time_field.empty() && key_copy == config.time_field) {
+        std::string_view time;
+        if (value.get_string().get(time) == simdjson::SUCCESS) doc->time.assign(time);
+      }
+      doc->extra_fields.push_back(',');
+      AppendJsonString(&doc->extra_fields, key_copy);
+      doc->extra_fields.push_back(':');
+      doc->extra_fields.append(TrimJson(raw));
+    }
+    if (!have_id) doc->id = doc->source.ToString();
+    if (doc->rejected) return;
+    if (!bad_id.empty()) {
+      Reject(doc, RejectReason::kBadId, "id is neither a string nor an integer: " + bad_id.substr(0, 40));
+      return;
+    }
+    if (!have_text) {
+      Reject(doc, RejectReason::kMissingText, "no string member \"" + config.text_field + "\"");
+      return;
+    }
+    if (invalid_at != std::string_view::npos && config.invalid_utf8 == InvalidUtf8Policy::kReject) {
+      Reject(doc, RejectReason::kInvalidUtf8, "invalid UTF-8 at byte " + std::to_string(invalid_at + 1));
+    }
+  }
+};
+
+JsonlParser::JsonlParser(const ReadConfig& config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+}
+JsonlParser::~JsonlParser() = default;
+
+void JsonlParser::Parse(std::string_view line, Document* doc) { impl_->Parse(line, doc); }
+
+}  // namespace neardup

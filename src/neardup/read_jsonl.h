@@ -1,0 +1,32 @@
+#pragma once
+// One JSON Lines record -> Document (simdjson). The line must be one JSON object, fully valid
+// (checked by simdjson's DOM parser); the text field must be a string; the id field, when present,
+// a string or an integer (integers keep their exact digits: 2^64+1 round-trips); every other
+// member is kept raw, in order, and passes through to the outputs. Invalid UTF-8 is repaired with
+// U+FFFD before parsing (counted) or, under InvalidUtf8Policy::kReject, rejects the document.
+// A bad line never throws: the document comes back with `rejected` set and a reason.
+// One JsonlParser per thread.
+#include <memory>
+#include <string_view>
+
+#include "neardup/config.h"
+#include "neardup/document.h"
+
+namespace neardup {
+
+class JsonlParser {
+ public:
+  explicit JsonlParser(const ReadConfig& config);
+  ~JsonlParser();
+  JsonlParser(const JsonlParser&) = delete;
+  JsonlParser& operator=(const JsonlParser&) = delete;
+
+  // Fills `doc` (id, text, extra_fields, time, rejection) from `line`; doc->source must be set.
+  void Parse(std::string_view line, Document* doc);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace neardup

@@ -1,0 +1,104 @@
+#include "neardup/write_atomic.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "neardup/error.h"
+
+namespace neardup {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr std::size_t kBufferLimit = 1 << 20;
+
+void SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_path)) {
+  if (final_path_ == "-") {
+    fd_ = 1;
+    return;
+  }
+  const fs::path path(final_path_);
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::string temp_name = ".";
+  temp_name.append(path.filename().string()).append(".tmp.").append(std::to_string(::getpid()));
+  temp_path_ = (dir / temp_name).string();
+  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(WithErrno(final_path_ + ": cannot create output", errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (final_path_ == "-") return;
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_path_.c_str());
+}
+
+void AtomicFile::Write(std::string_view bytes) {
+  buffer_.append(bytes);
+  if (buffer_.size() >= kBufferLimit) Flush();
+}
+
+void AtomicFile::Flush() {
+  std::size_t done = 0;
+  while (done < buffer_.size()) {
+    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE && fd_ == 1) throw Error("stdout: broken pipe");
+      throw Error(WithErrno(final_path_ + ": write failed", errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  buffer_.clear();
+}
+
+void AtomicFile::Commit() {
+  Flush();
+  if (final_path_ == "-") return;
+  if (::fsync(fd_) != 0) throw Error(WithErrno(final_path_ + ": fsync failed", errno));
+  if (::close(fd_) != 0) {
+    fd_ = -1;
+    throw Error(WithErrno(final_path_ + ": close failed", errno));
+  }
+  fd_ = -1;
+  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+    throw Error(WithErrno(final_path_ + ": rename failed", errno));
+  }
+  committed_ = true;
+  const fs::path path(final_path_);
+  SyncDirectory(path.has_parent_path() ? path.parent_path().string() : ".");
+}
+
+void RemoveStaleTemps(const std::string& dir) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos) {
+      fs::remove(entry.path(), error);
+    }
+  }
+}
+
+void PrepareOutputDir(const std::string& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw Error(dir + ": cannot create output folder: " + error.message());
+  if (!fs::is_directory(dir, error)) throw Error(dir + ": output path is not a folder");
+  const std::string probe = (fs::path(dir) / (".neardup-write-test." + std::to_string(::getpid()))).string();
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error(WithErrno(dir + ": output folder is not writable", errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+}  // namespace neardup
