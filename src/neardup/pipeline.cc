@@ -139,6 +139,7 @@ RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunR
 RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inputs) {
   const auto start = Clock::now();
   RunReport report;
+  report.inputs = inputs;
   std::vector<Document> docs;
   tbb::task_arena arena(EffectiveThreads(config));
   {

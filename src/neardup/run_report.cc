@@ -73,7 +73,16 @@ std::string ReportJson(const RunReport& report, const PipelineConfig& config, bo
   CountMap(&out, report.removed_lines_by_reason);
   out.append(",\n");
   Key(&out, "input");
-  out.append("{\"files\": ");
+  out.append("{\"paths\": [");
+  for (std::size_t i = 0; i < report.inputs.size(); ++i) {
+    if (i > 0) out.append(", ");
+    AppendJsonString(&out, report.inputs[i]);
+  }
+  out.append("], \"text_field\": ");
+  AppendJsonString(&out, config.read.text_field);
+  out.append(", \"id_field\": ");
+  AppendJsonString(&out, config.read.id_field);
+  out.append(", \"files\": ");
   AppendJsonNumber(&out, report.read_stats.files);
   out.append(", \"skipped_files\": ");
   AppendJsonNumber(&out, report.read_stats.skipped_files);

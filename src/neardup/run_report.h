@@ -32,6 +32,7 @@ struct RunReport {
   std::uint64_t candidate_pairs = 0;
   std::uint64_t verified_pairs = 0;
   ReadStats read_stats;
+  std::vector<std::string> inputs;  // the input paths as given (for `neardup report`)
   LshParams lsh;
   std::vector<StageMeasure> stages;
   double total_seconds = 0;
