@@ -2,9 +2,11 @@
 // Copy mode's cluster stage: LSH candidate pairs -> verified edges -> union-find clusters.
 // Every candidate pair is verified by the exact Jaccard of the two shingle sets; only pairs at or
 // above the threshold become edges, so LSH false positives never merge clusters. Clusters are the
-// connected components of the verified edges; each member's reported similarity is its exact
-// Jaccard with the representative (which, through chains, may be below the threshold: the writer
-// reports the cluster's minimum). Runs in the current TBB arena; deterministic for any thread count.
+// connected components of the verified edges (union-find). Within a cluster, documents are taken in
+// input order: one with a verified edge to an earlier kept document is its duplicate (the most
+// similar one; ties to the earliest), any other is kept. So every duplicate is within the threshold
+// of the document it is marked a duplicate of, and a chain A~B~C with A, C apart keeps A and C.
+// Runs in the current TBB arena; deterministic for any thread count.
 #include <cstdint>
 #include <span>
 #include <vector>

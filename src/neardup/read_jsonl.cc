@@ -28,6 +28,29 @@ std::string_view TrimJson(std::string_view raw) {
   return raw;
 }
 
+// Whether `raw` is a plausible JSON value: a string, container, literal or number.
+bool IsJsonAtomOrContainer(std::string_view raw) {
+  if (raw.empty()) return false;
+  if (raw[0] == '"' || raw[0] == '{' || raw[0] == '[') return true;
+  if (raw == "true" || raw == "false" || raw == "null") return true;
+  std::size_t i = raw[0] == '-' ? 1 : 0;
+  bool digits = false;
+  while (i < raw.size() && raw[i] >= '0' && raw[i] <= '9') {
+    ++i;
+    digits = true;
+  }
+  if (i < raw.size() && raw[i] == '.') {
+    ++i;
+    while (i < raw.size() && raw[i] >= '0' && raw[i] <= '9') ++i;
+  }
+  if (i < raw.size() && (raw[i] == 'e' || raw[i] == 'E')) {
+    ++i;
+    if (i < raw.size() && (raw[i] == '+' || raw[i] == '-')) ++i;
+    while (i < raw.size() && raw[i] >= '0' && raw[i] <= '9') ++i;
+  }
+  return digits && i == raw.size();
+}
+
 // The whole raw text of the value whose first token is `token`, inside `line` (already validated
 // by the DOM parser, so a bracket count that skips strings finds its end).
 std::string_view RawValue(std::string_view token, std::string_view line) {
@@ -79,12 +102,16 @@ struct JsonlParser::Impl {
     }
     padded = simdjson::padded_string(line);
     auto validated = validator.parse(padded);
-    if (validated.error() != simdjson::SUCCESS) {
+    // An integer beyond 64 bits (a big numeric id) is valid JSON that the DOM parser reports as a
+    // number error; such a line is read by the on-demand parser alone, with its top-level values
+    // checked below (a malformed number nested inside a passed-through container is not seen then).
+    const bool big_integer = validated.error() == simdjson::NUMBER_ERROR;
+    if (validated.error() != simdjson::SUCCESS && !big_integer) {
       Reject(doc, RejectReason::kMalformedJson, simdjson::error_message(validated.error()));
       doc->id = doc->source.ToString();
       return;
     }
-    if (!validated.value_unsafe().is_object()) {
+    if (!big_integer && !validated.value_unsafe().is_object()) {
       Reject(doc, RejectReason::kMalformedJson, "the line is not a JSON object");
       doc->id = doc->source.ToString();
       return;
@@ -137,6 +164,10 @@ struct JsonlParser::Impl {
         continue;
       }
       const std::string_view raw = RawValue(value.raw_json_token(), padded);
+      if (big_integer && !IsJsonAtomOrContainer(raw)) {
+        Reject(doc, RejectReason::kMalformedJson, "invalid value of member \"" + key_copy + "\"");
+        break;
+      }
       if (!config.time_field.empty() && key_copy == config.time_field) {
         std::string_view time;
         if (value.get_string().get(time) == simdjson::SUCCESS) doc->time.assign(time);

@@ -10,7 +10,7 @@ namespace neardup {
 namespace {
 
 bool IsKept(const Document& doc, const ClusterResult& clusters) {
-  return !doc.rejected && clusters.representative[doc.ordinal] == doc.ordinal;
+  return !doc.rejected && clusters.DuplicateOf(doc.ordinal) == doc.ordinal;
 }
 
 // Cluster number per representative ordinal (clusters of two or more), in representative order.
@@ -86,13 +86,14 @@ std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResul
     out.append(",\"source\":");
     AppendJsonString(&out, doc.source.ToString());
     const std::uint32_t rep = clusters.representative[doc.ordinal];
+    const std::uint32_t original = clusters.DuplicateOf(doc.ordinal);
     if (doc.rejected) {
       out.append(",\"decision\":\"rejected\",\"cluster\":null,\"duplicate_of\":null,\"similarity\":null,\"reason\":");
       AppendJsonString(&out, RejectReasonName(*doc.rejected));
       out.append(",\"detail\":");
       AppendJsonString(&out, doc.reject_detail);
     } else {
-      const bool kept = rep == doc.ordinal;
+      const bool kept = original == doc.ordinal;
       out.append(kept ? ",\"decision\":\"kept\"" : ",\"decision\":\"duplicate\"");
       out.append(",\"cluster\":");
       if (numbers[rep] >= 0) {
@@ -104,7 +105,7 @@ std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResul
       if (kept) {
         out.append("null,\"similarity\":null");
       } else {
-        AppendId(&out, docs[rep]);
+        AppendId(&out, docs[original]);
         out.append(",\"similarity\":");
         AppendJsonSimilarity(&out, clusters.similarity[doc.ordinal]);
       }
@@ -137,7 +138,16 @@ std::string ClustersJsonl(const std::vector<Document>& docs, const ClusterResult
     for (std::size_t i = 0; i < members[rep].size(); ++i) {
       if (i > 0) out.push_back(',');
       AppendId(&out, docs[members[rep][i]]);
-      if (members[rep][i] != rep) min_similarity = std::min(min_similarity, clusters.similarity[members[rep][i]]);
+      const std::uint32_t member = members[rep][i];
+      if (clusters.DuplicateOf(member) != member) min_similarity = std::min(min_similarity, clusters.similarity[member]);
+    }
+    out.append("],\"kept\":[");
+    bool first_kept = true;
+    for (std::uint32_t member : members[rep]) {
+      if (clusters.DuplicateOf(member) != member) continue;
+      if (!first_kept) out.push_back(',');
+      first_kept = false;
+      AppendId(&out, docs[member]);
     }
     out.append("],\"min_similarity\":");
     AppendJsonSimilarity(&out, min_similarity);

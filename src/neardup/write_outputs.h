@@ -6,8 +6,10 @@
 //     "cluster": int|null, "duplicate_of": id|null, "similarity": float|null,
 //     "reason": string|null, "detail": string|null, "removed": [{"first_line","last_line","reason"}]}
 //  clusters.jsonl   one line per cluster of two or more documents, by representative order:
-//    {"cluster", "representative", "docs": [ids in input order], "min_similarity",
-//     "shared_terms": [...] (story mode only)}
+//    {"cluster", "representative", "docs": [ids in input order], "kept": [ids], "min_similarity",
+//     "shared_terms": [...] (story mode only)}; min_similarity is the lowest similarity of a
+//     duplicate to the document it duplicates
+//  A "duplicate" is always a duplicate of a "kept" document of the same cluster ("duplicate_of").
 //  cleaned.jsonl    kept documents in input order: {"id", "text" (cleaned), ...passed-through members}
 //  report.json      counts, parameters, pairs, per-stage bytes/seconds, peak memory (run_report.h)
 // Ids are written as they came: strings as JSON strings, integer ids as the same digits.

@@ -1,0 +1,138 @@
+#include "neardup/index_lsh.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "neardup/shingle.h"
+#include "neardup/sketch_minhash.h"
+
+namespace neardup {
+namespace {
+
+// Simpson's rule: an integrator independent of the one in index_lsh.cc.
+template <typename F>
+double Simpson(F f, double a, double b, int steps = 2000) {
+  const double h = (b - a) / steps;
+  double sum = f(a) + f(b);
+  for (int i = 1; i < steps; ++i) sum += f(a + i * h) * (i % 2 == 1 ? 4 : 2);
+  return sum * h / 3;
+}
+
+TEST(IndexLsh, ChosenBandsRowsMinimizeWeightedErrorArea) {
+  for (double threshold : {0.5, 0.7, 0.8, 0.9}) {
+    const int k = 128;
+    const LshParams chosen = ChooseBandsRows(threshold, k);
+    ASSERT_GE(chosen.bands, 1);
+    ASSERT_LE(chosen.bands * chosen.rows, k);
+    auto error = [&](int b, int r) {
+      const double fp = Simpson([&](double s) { return CandidateProbability(s, b, r); }, 0, threshold);
+      const double fn = Simpson([&](double s) { return 1 - CandidateProbability(s, b, r); }, threshold, 1);
+      return 0.5 * fp + 0.5 * fn;
+    };
+    const double chosen_error = error(chosen.bands, chosen.rows);
+    EXPECT_NEAR(chosen.false_positive_area,
+                Simpson([&](double s) { return CandidateProbability(s, chosen.bands, chosen.rows); }, 0, threshold),
+                1e-4);
+    for (int b = 1; b <= k; ++b) {
+      for (int r = 1; b * r <= k; ++r) {
+        ASSERT_GE(error(b, r), chosen_error - 1e-4) << "b=" << b << " r=" << r << " beats the chosen "
+                                                    << chosen.bands << "x" << chosen.rows;
+      }
+    }
+  }
+}
+
+// Banding alone: signatures whose slots agree independently with probability s must become
+// candidates at rate 1-(1-s^r)^b (binomial bound, 4.5 standard deviations).
+TEST(IndexLsh, CandidateRateFollowsSCurveForIndependentSlots) {
+  std::mt19937_64 random(1);
+  const LshParams params = ChooseBandsRows(0.7, 128);
+  const int trials = 3000;
+  for (double s : {0.3, 0.5, 0.6, 0.7, 0.8, 0.9}) {
+    std::bernoulli_distribution agree(s);
+    int candidates = 0;
+    for (int t = 0; t < trials; ++t) {
+      std::vector<std::uint32_t> a(128), b(128);
+      for (int i = 0; i < 128; ++i) {
+        a[i] = static_cast<std::uint32_t>(random());
+        b[i] = agree(random) ? a[i] : a[i] ^ 1u;
+      }
+      std::vector<std::uint64_t> keys(2 * params.bands);
+      BandKeys(a, params, std::span(keys).subspan(0, params.bands));
+      BandKeys(b, params, std::span(keys).subspan(params.bands, params.bands));
+      const std::vector<std::uint8_t> eligible(2, 1);
+      candidates += CandidatePairs(keys, params.bands, eligible).empty() ? 0 : 1;
+    }
+    const double expected = CandidateProbability(s, params.bands, params.rows);
+    const double sd = std::sqrt(expected * (1 - expected) / trials);
+    EXPECT_NEAR(static_cast<double>(candidates) / trials, expected, 4.5 * sd + 1e-3) << "s=" << s;
+  }
+}
+
+// End to end through MinHash: sets with exact Jaccard s become candidates at about P(s).
+TEST(IndexLsh, RecallFollowsSCurveAtThreshold) {
+  std::mt19937_64 random(2);
+  const int k = 128;
+  const LshParams params = ChooseBandsRows(0.7, k);
+  const MinHasher hasher(k, 77);
+  const int trials = 1500;
+  for (double s : {0.5, 0.65, 0.7, 0.75, 0.85}) {
+    // |A n B| = c, |A u B| = u with c/u = s.
+    const std::size_t united = 400;
+    const auto common = static_cast<std::size_t>(s * united);
+    int candidates = 0;
+    for (int t = 0; t < trials; ++t) {
+      std::vector<std::uint64_t> a, b;
+      for (std::size_t i = 0; i < common; ++i) {
+        const std::uint64_t x = random();
+        a.push_back(x);
+        b.push_back(x);
+      }
+      for (std::size_t i = common; i < united; ++i) (i % 2 == 0 ? a : b).push_back(random());
+      SortUnique(&a);
+      SortUnique(&b);
+      std::vector<std::uint32_t> sa(k), sb(k);
+      hasher.Sign(a, sa);
+      hasher.Sign(b, sb);
+      std::vector<std::uint64_t> keys(2 * params.bands);
+      BandKeys(sa, params, std::span(keys).subspan(0, params.bands));
+      BandKeys(sb, params, std::span(keys).subspan(params.bands, params.bands));
+      const std::vector<std::uint8_t> eligible(2, 1);
+      candidates += CandidatePairs(keys, params.bands, eligible).empty() ? 0 : 1;
+    }
+    const double exact = static_cast<double>(common) / united;
+    const double expected = CandidateProbability(exact, params.bands, params.rows);
+    const double sd = std::sqrt(expected * (1 - expected) / trials);
+    EXPECT_NEAR(static_cast<double>(candidates) / trials, expected, 4.5 * sd + 0.01) << "s=" << exact;
+  }
+}
+
+TEST(IndexLsh, CandidatePairsAreSortedUniqueAndSkipIneligible) {
+  // 5 documents, 2 bands: docs 0,1,2 share band 0; docs 2,3 share band 1; doc 4 shares with 0 but is
+  // not eligible.
+  const std::vector<std::uint64_t> keys = {7, 100, 7, 101, 7, 200, 8, 200, 7, 100};
+  const std::vector<std::uint8_t> eligible = {1, 1, 1, 1, 0};
+  const std::vector<CandidatePair> pairs = CandidatePairs(keys, 2, eligible);
+  const std::vector<CandidatePair> expected = {{0, 1}, {0, 2}, {1, 2}, {2, 3}};
+  EXPECT_EQ(pairs, expected);
+}
+
+TEST(IndexLsh, HugeBucketCostsLinearPairsAndStaysConnected) {
+  const std::size_t n = 20000;
+  const std::vector<std::uint64_t> keys(n, 42);  // one band, every document in one bucket
+  const std::vector<std::uint8_t> eligible(n, 1);
+  const std::vector<CandidatePair> pairs = CandidatePairs(keys, 1, eligible);
+  EXPECT_LE(pairs.size(), 10 * n);
+  std::set<std::uint32_t> linked_to_first;
+  for (auto [a, b] : pairs) {
+    if (a == 0) linked_to_first.insert(b);
+  }
+  EXPECT_EQ(linked_to_first.size(), n - 1);  // every document is compared with the first
+}
+
+}  // namespace
+}  // namespace neardup

@@ -1,0 +1,104 @@
+#include "neardup/sketch_minhash.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "neardup/shingle.h"
+
+namespace neardup {
+namespace {
+
+// Two sets with |A n B| = common and the given sizes, drawn from random 64-bit values.
+void MakePair(std::mt19937_64& random, std::size_t common, std::size_t only_a, std::size_t only_b,
+              std::vector<std::uint64_t>* a, std::vector<std::uint64_t>* b) {
+  a->clear();
+  b->clear();
+  for (std::size_t i = 0; i < common; ++i) {
+    const std::uint64_t x = random();
+    a->push_back(x);
+    b->push_back(x);
+  }
+  for (std::size_t i = 0; i < only_a; ++i) a->push_back(random());
+  for (std::size_t i = 0; i < only_b; ++i) b->push_back(random());
+  SortUnique(a);
+  SortUnique(b);
+}
+
+// The estimate is a mean of k Bernoulli(J) slots: sd = sqrt(J(1-J)/k). Over many pairs, at most
+// ~0.3% may fall outside 3 sd (allow 1%), none outside 5 sd, and the mean error is ~0 (unbiased).
+TEST(SketchMinHash, EstimateWithinBoundOfExactJaccard) {
+  std::mt19937_64 random(42);
+  const int k = 128;
+  const MinHasher hasher(k, 1);
+  std::vector<std::uint64_t> a, b;
+  std::vector<std::uint32_t> sig_a(k), sig_b(k);
+  int outside_3sd = 0;
+  double total_error = 0;
+  const int pairs = 2000;
+  for (int trial = 0; trial < pairs; ++trial) {
+    const std::size_t common = random() % 400;
+    MakePair(random, common, random() % 300, random() % 300, &a, &b);
+    if (a.empty() || b.empty()) continue;
+    const double exact = ExactJaccard(a, b);
+    hasher.Sign(a, sig_a);
+    hasher.Sign(b, sig_b);
+    const double estimate = EstimateJaccard(sig_a, sig_b);
+    const double sd = std::sqrt(std::max(exact * (1 - exact), 1e-4) / k);
+    ASSERT_LE(std::abs(estimate - exact), 5 * sd + 1.0 / k) << "J=" << exact << " est=" << estimate;
+    if (std::abs(estimate - exact) > 3 * sd + 0.5 / k) ++outside_3sd;
+    total_error += estimate - exact;
+  }
+  EXPECT_LE(outside_3sd, pairs / 100);
+  EXPECT_NEAR(total_error / pairs, 0.0, 0.005);
+}
+
+TEST(SketchMinHash, IdenticalSetsGiveIdenticalSignaturesAndDisjointSetsNearZero) {
+  std::mt19937_64 random(3);
+  const MinHasher hasher(128, 9);
+  std::vector<std::uint64_t> a, b;
+  MakePair(random, 0, 500, 500, &a, &b);
+  std::vector<std::uint32_t> sig_a(128), sig_a2(128), sig_b(128);
+  hasher.Sign(a, sig_a);
+  hasher.Sign(a, sig_a2);
+  hasher.Sign(b, sig_b);
+  EXPECT_EQ(sig_a, sig_a2);
+  EXPECT_LT(EstimateJaccard(sig_a, sig_b), 0.05);
+}
+
+TEST(SketchMinHash, SeedChangesSignaturesButNotTheirStatistics) {
+  std::mt19937_64 random(5);
+  std::vector<std::uint64_t> a, b;
+  MakePair(random, 300, 100, 100, &a, &b);  // J = 0.6
+  const MinHasher first(256, 1), second(256, 2);
+  std::vector<std::uint32_t> s1(256), s2(256), t1(256), t2(256);
+  first.Sign(a, s1);
+  second.Sign(a, s2);
+  EXPECT_NE(s1, s2);
+  first.Sign(b, t1);
+  second.Sign(b, t2);
+  const double sd = std::sqrt(0.6 * 0.4 / 256);
+  EXPECT_NEAR(EstimateJaccard(s1, t1), 0.6, 4 * sd);
+  EXPECT_NEAR(EstimateJaccard(s2, t2), 0.6, 4 * sd);
+}
+
+TEST(SketchMinHash, SignatureIsMinimumOverShinglesPerSlot) {
+  // Definition check: the signature of A u B is the slot-wise minimum of the two signatures.
+  std::mt19937_64 random(11);
+  std::vector<std::uint64_t> a, b;
+  MakePair(random, 10, 50, 70, &a, &b);
+  std::vector<std::uint64_t> united = a;
+  united.insert(united.end(), b.begin(), b.end());
+  SortUnique(&united);
+  const MinHasher hasher(64, 4);
+  std::vector<std::uint32_t> sa(64), sb(64), su(64);
+  hasher.Sign(a, sa);
+  hasher.Sign(b, sb);
+  hasher.Sign(united, su);
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(su[i], std::min(sa[i], sb[i]));
+}
+
+}  // namespace
+}  // namespace neardup
