@@ -3,7 +3,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 
 #include "neardup/error.h"
@@ -13,6 +17,45 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr std::size_t kBufferLimit = 1 << 20;
+
+// The temp paths of live AtomicFiles, readable from a signal handler: fixed slots, claimed with an
+// atomic flag. This is the one piece of process-wide state, because a signal handler has no other
+// way to find the files it must remove.
+struct TempRegistry {
+  static constexpr int kSlots = 32;
+  std::array<std::atomic<bool>, kSlots> used{};
+  std::array<std::array<char, 4096>, kSlots> paths{};
+};
+
+TempRegistry& Registry() {
+  static TempRegistry registry;
+  return registry;
+}
+
+int RegisterTemp(const std::string& path) {
+  if (path.size() >= 4096) return -1;
+  TempRegistry& registry = Registry();
+  for (int slot = 0; slot < TempRegistry::kSlots; ++slot) {
+    bool expected = false;
+    if (registry.used[slot].load() || !registry.used[slot].compare_exchange_strong(expected, true)) continue;
+    std::memcpy(registry.paths[slot].data(), path.c_str(), path.size() + 1);
+    return slot;
+  }
+  return -1;  // more live files than slots: still atomic, only not removed on a signal
+}
+
+void UnregisterTemp(int slot) {
+  if (slot >= 0) Registry().used[slot].store(false);
+}
+
+extern "C" void RemoveTempsAndDie(int signal_number) {
+  TempRegistry& registry = Registry();
+  for (int slot = 0; slot < TempRegistry::kSlots; ++slot) {
+    if (registry.used[slot].load()) ::unlink(registry.paths[slot].data());
+  }
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
 
 void SyncDirectory(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -33,14 +76,19 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
   std::string temp_name = ".";
   temp_name.append(path.filename().string()).append(".tmp.").append(std::to_string(::getpid()));
   temp_path_ = (dir / temp_name).string();
+  registry_slot_ = RegisterTemp(temp_path_);
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw Error(WithErrno(final_path_ + ": cannot create output", errno));
+  if (fd_ < 0) {
+    UnregisterTemp(registry_slot_);
+    throw Error(WithErrno(final_path_ + ": cannot create output", errno));
+  }
 }
 
 AtomicFile::~AtomicFile() {
   if (final_path_ == "-") return;
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temp_path_.c_str());
+  UnregisterTemp(registry_slot_);
 }
 
 void AtomicFile::Write(std::string_view bytes) {
@@ -75,8 +123,14 @@ void AtomicFile::Commit() {
     throw Error(WithErrno(final_path_ + ": rename failed", errno));
   }
   committed_ = true;
+  UnregisterTemp(registry_slot_);
+  registry_slot_ = -1;
   const fs::path path(final_path_);
   SyncDirectory(path.has_parent_path() ? path.parent_path().string() : ".");
+}
+
+void InstallSignalCleanup() {
+  for (int signal_number : {SIGTERM, SIGINT, SIGHUP}) std::signal(signal_number, RemoveTempsAndDie);
 }
 
 void RemoveStaleTemps(const std::string& dir) {

@@ -5,6 +5,8 @@
 // leaves the previous output untouched and no partial file. A write error (disk full, EFBIG)
 // throws Error naming the file. RemoveStaleTemps() clears temps left by a killed run.
 // "-" writes to stdout (not atomic; used by `neardup clean -o -`). One thread per AtomicFile.
+// InstallSignalCleanup() (called once by the CLI) makes SIGTERM/SIGINT/SIGHUP remove the temps of
+// live AtomicFiles before the process dies of the signal (exit status 128 + signal number).
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -28,8 +30,11 @@ class AtomicFile {
   std::string temp_path_;
   std::string buffer_;
   int fd_ = -1;
+  int registry_slot_ = -1;  // slot in the signal-cleanup registry, -1 if none
   bool committed_ = false;
 };
+
+void InstallSignalCleanup();
 
 // Removes ".<name>.tmp.*" files that a killed run left in `dir`.
 void RemoveStaleTemps(const std::string& dir);

@@ -1,0 +1,1 @@
+"$NEARDUP" dedup corpus/seeds -o "$WORK/out" --threshold 1.5

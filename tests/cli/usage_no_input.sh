@@ -1,0 +1,1 @@
+"$NEARDUP" dedup -o "$WORK/out"
