@@ -136,13 +136,13 @@ void ReadJsonl(const InputFile& file, const ReadConfig& config, std::vector<Docu
       Document& doc = (*docs)[first + i];
       doc.ordinal = first + i;
       doc.source = Location{file.path, batch[i].line_number};
-      if (batch[i].text.size() > config.max_doc_bytes) {
-        doc.rejected = RejectReason::kTooLarge;
-        doc.reject_detail = std::to_string(batch[i].text.size()) + " bytes";
-        doc.id = doc.source.ToString();
-        return;
-      }
       parsers.local().Parse(batch[i].text, &doc);
+      if (!doc.rejected && doc.text.size() > config.max_doc_bytes) {
+        doc.rejected = RejectReason::kTooLarge;
+        doc.reject_detail = "text of " + std::to_string(doc.text.size()) + " bytes is above --max-doc-bytes";
+        std::string().swap(doc.text);
+      }
+      std::string().swap(batch[i].text);
     });
     batch.clear();
     batch_bytes = 0;

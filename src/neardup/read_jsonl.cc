@@ -198,6 +198,16 @@ JsonlParser::JsonlParser(const ReadConfig& config) : impl_(std::make_unique<Impl
 }
 JsonlParser::~JsonlParser() = default;
 
-void JsonlParser::Parse(std::string_view line, Document* doc) { impl_->Parse(line, doc); }
+void JsonlParser::Parse(std::string_view line, Document* doc) {
+  impl_->Parse(line, doc);
+  // A huge line leaves the parsers with buffers of its size (the DOM tape alone is several times
+  // the line): start afresh so that one 200 MB document does not pin that memory for the run.
+  constexpr std::size_t kKeepCapacity = 16u << 20;
+  if (line.size() > kKeepCapacity) {
+    const ReadConfig config = impl_->config;
+    impl_ = std::make_unique<Impl>();
+    impl_->config = config;
+  }
+}
 
 }  // namespace neardup
