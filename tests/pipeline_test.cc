@@ -199,3 +199,57 @@ TEST(PipelineAccounting, FailedRunLeavesPreviousOutputsUntouched) {
 
 }  // namespace
 }  // namespace neardup
+
+namespace neardup {
+namespace {
+
+// RELIABILITY.md case 10: many identical documents make one bucket; the work stays linear (star
+// candidate pairs) and they form one cluster with every copy a duplicate of the first.
+TEST(PipelineCopyMode, HundredThousandIdenticalDocumentsFormOneClusterInLinearWork) {
+  const std::size_t n = 100000;
+  std::vector<Document> docs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    docs[i].id = std::to_string(i);
+    docs[i].ordinal = i;
+    docs[i].text = "breaking: the same wire story was published again by another site today";
+  }
+  PipelineConfig config;
+  config.clean = false;
+  const RunResult result = Process(std::move(docs), config, RunReport{});
+  EXPECT_LE(result.clusters.candidate_pairs, 10 * n);
+  EXPECT_EQ(result.report.kept, 1u);
+  EXPECT_EQ(result.report.duplicate, n - 1);
+  EXPECT_EQ(result.report.clusters, 1u);
+  for (std::size_t i = 1; i < n; i += 997) EXPECT_EQ(result.clusters.DuplicateOf(i), 0u);
+}
+
+// RELIABILITY.md case 11: a chain A~B~C in which A and C share little. They are one cluster (a
+// connected component), but C is not dropped as a duplicate of A: it is kept.
+TEST(PipelineCopyMode, ChainDoesNotDropTheFarEnd) {
+  std::vector<std::string> words;
+  for (int i = 0; i < 300; ++i) words.push_back("w" + std::to_string(i));
+  auto text = [&](int from, int to) {
+    std::string out;
+    for (int i = from; i < to; ++i) out += words[i] + " ";
+    return out;
+  };
+  std::vector<Document> docs(3);
+  docs[0].text = text(0, 200);    // A
+  docs[1].text = text(25, 225);   // B: J(A,B) = 171/225
+  docs[2].text = text(50, 250);   // C: J(B,C) = 171/225, J(A,C) = 146/250
+  for (std::size_t i = 0; i < 3; ++i) {
+    docs[i].id = std::string(1, static_cast<char>('A' + i));
+    docs[i].ordinal = i;
+  }
+  PipelineConfig config;
+  config.clean = false;
+  const RunResult result = Process(std::move(docs), config, RunReport{});
+  EXPECT_EQ(result.clusters.representative[2], 0u);  // one cluster
+  EXPECT_EQ(result.clusters.DuplicateOf(1), 0u);      // B duplicates A
+  EXPECT_EQ(result.clusters.DuplicateOf(2), 2u);      // C is kept: its only match, B, is not kept
+  const std::string clusters = ClustersJsonl(result.docs, result.clusters);
+  EXPECT_NE(clusters.find("\"kept\":[\"A\",\"C\"]"), std::string::npos) << clusters;
+}
+
+}  // namespace
+}  // namespace neardup
