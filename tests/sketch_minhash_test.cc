@@ -100,5 +100,41 @@ TEST(SketchMinHash, SignatureIsMinimumOverShinglesPerSlot) {
   for (int i = 0; i < 64; ++i) EXPECT_EQ(su[i], std::min(sa[i], sb[i]));
 }
 
+// The AVX2 kernel (when the CPU has it) and the portable one must give identical signatures, so
+// outputs do not depend on the machine.
+TEST(SketchMinHash, SimdAndPortableKernelsGiveIdenticalSignatures) {
+  std::mt19937_64 random(21);
+  for (int k : {1, 7, 64, 128, 200}) {
+    const MinHasher hasher(k, 3);
+    for (std::size_t size : {0u, 1u, 3u, 17u, 1000u}) {
+      std::vector<std::uint64_t> set;
+      for (std::size_t i = 0; i < size; ++i) set.push_back(random());
+      SortUnique(&set);
+      std::vector<std::uint32_t> fast(k), portable(k);
+      hasher.Sign(set, fast);
+      hasher.SignPortable(set, portable);
+      ASSERT_EQ(fast, portable) << "k=" << k << " size=" << size << " avx2=" << hasher.uses_avx2();
+    }
+  }
+}
+
+// One-permutation hashing with densification estimates Jaccard too (the benchmark's variant).
+TEST(SketchMinHash, OnePermutationVariantEstimatesJaccard) {
+  std::mt19937_64 random(8);
+  const OnePermutationHasher hasher(128, 1);
+  double total_error = 0;
+  for (int trial = 0; trial < 500; ++trial) {
+    std::vector<std::uint64_t> a, b;
+    MakePair(random, 100 + random() % 300, random() % 200, random() % 200, &a, &b);
+    std::vector<std::uint32_t> sa(128), sb(128);
+    hasher.Sign(a, sa);
+    hasher.Sign(b, sb);
+    const double exact = ExactJaccard(a, b);
+    ASSERT_NEAR(EstimateJaccard(sa, sb), exact, 6 * std::sqrt(exact * (1 - exact) / 128) + 0.02);
+    total_error += EstimateJaccard(sa, sb) - exact;
+  }
+  EXPECT_NEAR(total_error / 500, 0.0, 0.01);
+}
+
 }  // namespace
 }  // namespace neardup

@@ -3,13 +3,19 @@
 #include <csignal>
 #include <iostream>
 
+#include "neardup/bench_run.h"
+#include "neardup/clean_run.h"
 #include "neardup/error.h"
+#include "neardup/eval_clusters.h"
 #include "neardup/pipeline.h"
+#include "neardup/report_html.h"
 #include "neardup/version.h"
+#include "neardup/write_atomic.h"
 #include "options.h"
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes a write error we can report
+  neardup::InstallSignalCleanup();
   try {
     const neardup::cli::Command command = neardup::cli::ParseCommandLine(argc, argv);
     switch (command.kind) {
@@ -26,11 +32,27 @@ int main(int argc, char** argv) {
                     << report.duplicate << ", rejected " << report.rejected << " in " << report.clusters
                     << " clusters; " << report.total_seconds << " s; outputs in " << command.output << "\n";
         }
+        if (!command.report.empty()) neardup::WriteHtmlReport(command.output, command.report);
+        return 0;
+      }
+      case neardup::cli::CommandKind::kBench: {
+        const std::vector<neardup::BenchRow> rows =
+            neardup::RunBench(command.bench, command.config, command.config.quiet ? nullptr : &std::cerr);
+        std::cout << (command.json ? neardup::BenchJson(rows) : neardup::BenchTable(rows));
+        return 0;
+      }
+      case neardup::cli::CommandKind::kReport:
+        neardup::WriteHtmlReport(command.inputs[0], command.output);
+        return 0;
+      case neardup::cli::CommandKind::kEval: {
+        const neardup::Partition gold = neardup::ReadGoldClusters(command.gold);
+        const neardup::Partition predicted = neardup::ReadPredictedClusters(command.inputs[0]);
+        std::cout << neardup::FormatClusterScores(neardup::ScoreClusters(gold, predicted));
         return 0;
       }
       case neardup::cli::CommandKind::kClean:
-      case neardup::cli::CommandKind::kEval:
-        throw neardup::UsageError("this command is not available yet");
+        neardup::RunClean(command.config, command.inputs, command.output);
+        return 0;
     }
   } catch (const neardup::UsageError& error) {
     std::cerr << "neardup: " << error.what() << "\n";

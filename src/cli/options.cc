@@ -1,6 +1,8 @@
 #include "options.h"
 
 #include <boost/program_options.hpp>
+#include <charconv>
+#include <optional>
 #include <sstream>
 
 #include "neardup/error.h"
@@ -18,6 +20,8 @@ constexpr const char* kOverview =
     "                                            cleaned.jsonl and report.json into DIR\n"
     "  neardup clean INPUT... -o OUT.jsonl|-     strip boilerplate only\n"
     "  neardup eval --gold GOLD PRED             score predicted clusters against gold clusters\n"
+    "  neardup report DIR -o REPORT.html         one self-contained HTML page of a dedup output folder\n"
+    "  neardup bench [INPUT...] [options]        whole-run throughput on generated or given corpora\n"
     "  neardup --help | --version\n"
     "\n"
     "INPUT is a folder (its .txt files are documents; its .jsonl[.gz|.zst] files JSON Lines),\n"
@@ -33,7 +37,59 @@ struct RawOptions {
   std::string invalid_utf8 = "repair";
   double threshold = -1;
   bool no_clean = false;
+  std::vector<std::string> bench_sizes;  // bench --size
+  std::string bench_threads;             // bench --threads, e.g. "1,2"
+  std::string bench_lang = "ar";         // bench --lang
 };
+
+po::options_description BenchCommandOptions(Command* command, RawOptions* raw) {
+  po::options_description options("Benchmark");
+  options.add_options()
+      ("size", po::value(&raw->bench_sizes)->composing(),
+       "size of a generated corpus (JSONL bytes; K, M, G = 10^3, 10^6, 10^9), repeatable: "
+       "--size 10MB --size 100MB --size 1GB; default 100MB; ignored when INPUTs are given")
+      ("lang", po::value(&raw->bench_lang)->default_value("ar"),
+       "language of generated corpora: ar, en or mixed (80% ar)")
+      ("corpus-seed", po::value(&command->bench.corpus_seed)->default_value(1),
+       "seed of the corpus generator; the same seed and size give the same bytes")
+      ("threads,t", po::value(&raw->bench_threads),
+       "comma-separated thread counts to run, e.g. 1,2; default 1 and all cores")
+      ("dir", po::value(&command->bench.work_dir),
+       "folder for generated corpora and temporary outputs; default the system temp folder")
+      ("keep-corpus", po::bool_switch(&command->bench.keep_corpus), "keep generated corpora in --dir")
+      ("json", po::bool_switch(&command->json), "print JSON instead of the table")
+      ("quiet,q", po::bool_switch(&command->config.quiet), "no progress on stderr");
+  return options;
+}
+
+void ValidateBench(Command* command, const RawOptions& raw) {
+  BenchOptions& bench = command->bench;
+  bench.inputs = command->inputs;
+  if (raw.bench_lang == "ar") {
+    bench.language = SynthLanguage::kArabic;
+  } else if (raw.bench_lang == "en") {
+    bench.language = SynthLanguage::kEnglish;
+  } else if (raw.bench_lang == "mixed") {
+    bench.language = SynthLanguage::kMixed;
+  } else {
+    throw UsageError("--lang must be ar, en or mixed, not '" + raw.bench_lang + "'");
+  }
+  if (!raw.bench_sizes.empty()) bench.sizes.clear();
+  for (const std::string& text : raw.bench_sizes) {
+    const std::optional<std::uint64_t> size = ParseByteSize(text);
+    if (!size || *size == 0) throw UsageError("--size must be a positive size such as 100MB, not '" + text + "'");
+    bench.sizes.push_back(*size);
+  }
+  std::stringstream list(raw.bench_threads);
+  for (std::string item; std::getline(list, item, ',');) {
+    int threads = 0;
+    const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), threads);
+    if (error != std::errc() || end != item.data() + item.size() || threads < 1 || threads > 1024) {
+      throw UsageError("--threads must be a list of counts between 1 and 1024, such as 1,2");
+    }
+    bench.threads.push_back(threads);
+  }
+}
 
 po::options_description InputOptions(Command* command, RawOptions* raw) {
   po::options_description options("Input");
@@ -79,7 +135,9 @@ po::options_description DedupOptions(Command* command, RawOptions* raw) {
       ("time-field", po::value(&command->config.read.time_field),
        "story mode: JSON member with the document's date (YYYY-MM-DD...)")
       ("window", po::value(&command->config.window_days)->default_value(0),
-       "story mode: join documents only when their dates are at most this many days apart; 0 = off");
+       "story mode: join documents only when their dates are at most this many days apart; 0 = off")
+      ("report", po::value(&command->report),
+       "also write the HTML cluster report of DIR to this file (as `neardup report DIR -o FILE`)");
   return options;
 }
 
@@ -161,6 +219,22 @@ Command ParseCommandLine(int argc, const char* const* argv) {
             "GOLD: JSON Lines of {\"id\",\"cluster\"}, or a gold.json with \"clusters\": [{\"docs\": [...]}].\n"
             "PRED: a dedup output folder, its clusters.jsonl or decisions.jsonl, or {\"id\",\"cluster\"} lines.\n";
     visible.add_options()("gold", po::value(&command.gold)->required(), "gold clusters");
+  } else if (verb == "bench") {
+    command.kind = CommandKind::kBench;
+    usage = "Usage: neardup bench [INPUT...] [options]\n"
+            "Runs the whole pipeline (read to write, outputs to a temp folder) on generated news-like\n"
+            "corpora (or on INPUTs) at each thread count and prints MB/s, docs/s, per-stage seconds,\n"
+            "peak RSS and bytes of memory per document as a table (or --json). Generated corpora mix\n"
+            "originals, near-duplicate copies with other sites' boilerplate, and re-reports.\n";
+    visible.add(BenchCommandOptions(&command, &raw)).add(DedupOptions(&command, &raw));
+  } else if (verb == "report") {
+    command.kind = CommandKind::kReport;
+    usage = "Usage: neardup report DIR -o REPORT.html\n"
+            "DIR: an output folder of `neardup dedup`. Writes one self-contained HTML page (nothing is\n"
+            "fetched): run summary, charts, and each cluster's documents side by side with removed\n"
+            "boilerplate struck through. Original texts are re-read from the inputs in DIR/report.json;\n"
+            "an input that is gone is named in the page and the cleaned text is shown instead.\n";
+    visible.add_options()("output,o", po::value(&command.output)->required(), "the HTML file to write");
   } else {
     throw UsageError("unknown command '" + verb + "'; try 'neardup --help'");
   }
@@ -183,9 +257,13 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   } catch (const po::error& error) {
     throw UsageError(std::string(error.what()) + "; try 'neardup " + verb + " --help'");
   }
-  if (command.inputs.empty()) throw UsageError("no input given; try 'neardup " + verb + " --help'");
+  if (command.kind == CommandKind::kBench) ValidateBench(&command, raw);
+  if (command.inputs.empty() && command.kind != CommandKind::kBench) throw UsageError("no input given; try 'neardup " + verb + " --help'");
   if (command.kind == CommandKind::kEval && command.inputs.size() != 1) {
     throw UsageError("eval takes exactly one PRED");
+  }
+  if (command.kind == CommandKind::kReport && command.inputs.size() != 1) {
+    throw UsageError("report takes exactly one DIR");
   }
   Validate(&command, raw);
   return command;

@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "neardup/bench_run.h"
 #include "neardup/config.h"
 
 namespace neardup::cli {
 
-enum class CommandKind { kHelp, kVersion, kDedup, kClean, kEval };
+enum class CommandKind { kHelp, kVersion, kDedup, kClean, kEval, kReport, kBench };
 
 struct Command {
   CommandKind kind = CommandKind::kHelp;
@@ -17,7 +18,10 @@ struct Command {
   std::vector<std::string> inputs;
   std::string output;  // -o
   std::string gold;    // eval --gold
+  std::string report;  // dedup --report: also write the HTML report here
   std::string help_text;
+  BenchOptions bench;   // bench: corpora and thread counts
+  bool json = false;    // bench --json
 };
 
 Command ParseCommandLine(int argc, const char* const* argv);

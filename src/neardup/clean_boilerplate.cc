@@ -1,12 +1,666 @@
 #include "neardup/clean_boilerplate.h"
 
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "neardup/clean_lexicon.h"
+#include "neardup/hash.h"
+#include "neardup/shingle.h"
+#include "neardup/sketch_minhash.h"
+
 namespace neardup {
+namespace {
 
-// First version: no signal yet; the full stage is issue #3.
-struct BoilerplateCleaner::Model {};
+constexpr std::size_t kMaxShortBytes = 256;     // longer lines are never labels; keyed on raw bytes
+constexpr int kGroupSlots = 16;                 // MinHash slots that group copies of one document
+constexpr std::size_t kGroupRows = 2;           // slots per band
+constexpr double kCopyJaccard = 0.5;            // a teaser's source is not a copy of its host
+constexpr std::uint64_t kGroupSeed = 0x636c65616e677270ull;  // "cleangrp"
+constexpr int kShingleWords = 5;
+constexpr std::uint64_t kTeaserSampling = 4;    // teaser pass keeps shingles with hash % 4 == 0
+constexpr std::size_t kTeaserMinWords = 8;      // shorter lines are never teaser bodies
+constexpr std::size_t kTeaserMinHits = 3;       // sampled shingles shared with the other lead
+constexpr std::size_t kLabelWords = 4;          // "- Source" and crumb segments: at most 4 words
+constexpr std::size_t kBareLabelWords = 3;      // a bare label before a timestamp: at most 3 words
+// The title and the lead (the first kLeadLines lines of >= kLeadLineWords words) are never
+// repeated_line: a story teased on many other pages keeps its own title and lead.
+constexpr std::size_t kLeadLines = 2;
+constexpr std::size_t kLeadLineWords = 5;
 
-BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> /*docs*/) : model_(std::make_unique<Model>()) {}
+enum class Reason : std::uint8_t {
+  kNone,
+  kWidgetMarker,
+  kNavigation,
+  kSourceLabel,
+  kPromo,
+  kRepeatedLine,
+  kTimestamp,
+  kTeaser,
+  kCommentBlock,
+  kRelatedBlock,
+};
+
+const char* ReasonName(Reason reason) {
+  switch (reason) {
+    case Reason::kWidgetMarker: return "widget_marker";
+    case Reason::kNavigation: return "navigation";
+    case Reason::kSourceLabel: return "source_label";
+    case Reason::kPromo: return "promo";
+    case Reason::kRepeatedLine: return "repeated_line";
+    case Reason::kTimestamp: return "timestamp";
+    case Reason::kTeaser: return "teaser_near_duplicate";
+    case Reason::kCommentBlock: return "comment_block";
+    case Reason::kRelatedBlock: return "related_block";
+    case Reason::kNone: break;
+  }
+  return "";
+}
+
+// One line of a text: [begin, end) without its terminator, and the trimmed content.
+struct RawLine {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string_view trimmed;
+};
+
+bool IsSpaceByte(unsigned char byte) { return byte == ' ' || byte == '\t' || byte == '\f' || byte == '\v'; }
+
+std::string_view Trim(std::string_view text) {
+  for (;;) {
+    if (!text.empty() && IsSpaceByte(static_cast<unsigned char>(text.front()))) {
+      text.remove_prefix(1);
+    } else if (text.size() >= 2 && text[0] == '\xC2' && text[1] == '\xA0') {
+      text.remove_prefix(2);
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!text.empty() && IsSpaceByte(static_cast<unsigned char>(text.back()))) {
+      text.remove_suffix(1);
+    } else if (text.size() >= 2 && text[text.size() - 2] == '\xC2' && text.back() == '\xA0') {
+      text.remove_suffix(2);
+    } else {
+      break;
+    }
+  }
+  return text;
+}
+
+// Splits `text` into lines ("\r\n", "\r", "\n" end a line); a final terminator opens no line.
+void SplitLines(std::string_view text, std::vector<RawLine>* lines) {
+  lines->clear();
+  std::size_t start = 0;
+  const std::size_t size = text.size();
+  while (start < size) {
+    std::size_t stop = start;
+    while (stop < size && text[stop] != '\n' && text[stop] != '\r') ++stop;
+    lines->push_back({start, stop, Trim(text.substr(start, stop - start))});
+    if (stop < size && text[stop] == '\r' && stop + 1 < size && text[stop + 1] == '\n') ++stop;
+    start = stop + 1;
+  }
+}
+
+// How a trimmed line ends, looking through closing quotes and brackets.
+enum class Ending { kSentence, kColon, kOther };
+
+Ending LineEnding(std::string_view line) {
+  while (!line.empty()) {
+    const auto last = static_cast<unsigned char>(line.back());
+    if (last == '"' || last == '\'' || last == ')' || last == ']' || last == ' ') {
+      line.remove_suffix(1);
+      continue;
+    }
+    if (line.ends_with("\xE2\x80\x9D") || line.ends_with("\xE2\x80\x99") || line.ends_with("\xC2\xBB")) {
+      line.remove_suffix(line.ends_with("\xC2\xBB") ? 2 : 3);  // ” ’ »
+      continue;
+    }
+    break;
+  }
+  if (line.empty()) return Ending::kOther;
+  const char last = line.back();
+  if (last == '.' || last == '!' || last == '?') return Ending::kSentence;
+  if (last == ':') return Ending::kColon;
+  if (line.ends_with("\xD8\x9F") || line.ends_with("\xDB\x94") || line.ends_with("\xE2\x80\xA6") ||
+      line.ends_with("\xE3\x80\x82") || line.ends_with("\xEF\xBC\x81") || line.ends_with("\xEF\xBC\x9F")) {
+    return Ending::kSentence;  // ؟ ۔ … 。 ！ ？
+  }
+  if (line.ends_with("\xEF\xBC\x9A")) return Ending::kColon;  // ：
+  return Ending::kOther;
+}
+
+// The repetition key of a line: its match-normalized words with numbers as "0" for short lines
+// (so "Views: 1234" and "Views: 87" are one line), its raw bytes for long ones.
+std::uint64_t LineKey(std::string_view trimmed, const MatchLine& normalized, std::string* scratch) {
+  if (trimmed.size() > kMaxShortBytes || normalized.words.empty()) return Hash64(trimmed, kLineSeed);
+  scratch->clear();
+  for (std::size_t i = 0; i < normalized.words.size(); ++i) {
+    if (i > 0) scratch->push_back(' ');
+    if (normalized.numeric[i]) {
+      scratch->push_back('0');
+    } else {
+      scratch->append(normalized.words[i]);
+    }
+  }
+  return Hash64(*scratch, kLineSeed) ^ 1;  // never equal to a raw-bytes key of the same text
+}
+
+// Per-document results of the constructor's scan.
+struct DocScan {
+  std::vector<std::uint64_t> line_keys;  // sorted, unique
+  std::vector<std::uint32_t> signature;  // kGroupSlots slots, empty if the document has no 5-gram
+  std::vector<std::uint64_t> lead_samples;  // sampled shingles of the lead, sorted, unique
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> body_samples;  // (line index, shingle)
+  std::uint64_t text_hash = 0;
+};
+
+// Whether two documents are copies of each other (estimated Jaccard of their 5-grams).
+bool IsCopy(const DocScan& a, const DocScan& b) {
+  if (a.signature.empty() || b.signature.empty()) return false;
+  return EstimateJaccard(a.signature, b.signature) >= kCopyJaccard;
+}
+
+class UnionFind {
+ public:
+  explicit UnionFind(std::size_t n) : parent_(n) {
+    for (std::size_t i = 0; i < n; ++i) parent_[i] = static_cast<std::uint32_t>(i);
+  }
+  std::uint32_t Find(std::uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  }
+  void Union(std::uint32_t a, std::uint32_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+ private:
+  std::vector<std::uint32_t> parent_;
+};
+
+bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
+
+// Number of spaced crumb separators (" > ", " » ", " | ", ...) in a line; 0 if a segment between
+// them has more than kLabelWords words or two kinds of separators are mixed.
+std::size_t CrumbSeparators(std::string_view line) {
+  static constexpr std::string_view kSeparators[] = {" > ", " >> ", " < ", " | ", " / ", " \xC2\xBB ",
+                                                     " \xC2\xAB ", " \xE2\x80\xBA ", " \xE2\x80\xB9 ",
+                                                     " \xE2\x80\xA2 "};
+  std::size_t separators = 0;
+  std::string_view kind;
+  std::size_t segment_words = 0;
+  bool in_word = false;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    bool matched = false;
+    if (line[i] == ' ') {
+      for (std::string_view separator : kSeparators) {
+        if (line.substr(i, separator.size()) == separator) {
+          if (separators > 0 && separator != kind) return 0;  // one kind of separator per trail
+          kind = separator;
+          ++separators;
+          segment_words = 0;
+          in_word = false;
+          i += separator.size() - 1;  // the closing space starts the next segment
+          matched = true;
+          break;
+        }
+      }
+    }
+    if (matched) continue;
+    if (line[i] == ' ') {
+      in_word = false;
+    } else if (!in_word) {
+      in_word = true;
+      if (++segment_words > kLabelWords) return 0;
+    }
+    ++i;
+  }
+  return separators;
+}
+
+// Whether a trimmed line starts with a dash or bullet followed by a space or a letter.
+std::size_t DashPrefixBytes(std::string_view line) {
+  if (line.starts_with("-") || line.starts_with("|") || line.starts_with("*")) return 1;
+  if (line.starts_with("\xE2\x80\x93") || line.starts_with("\xE2\x80\x94") || line.starts_with("\xE2\x80\xA2")) {
+    return 3;  // – — •
+  }
+  return 0;
+}
+
+}  // namespace
+
+struct BoilerplateCleaner::Model {
+  CleanOptions options;
+  CleanLexicon lexicon;
+  std::uint64_t repeat_threshold = 0;
+  std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
+};
+
+namespace {
+
+// Per-line facts of one document being cleaned.
+struct LineFacts {
+  std::size_t words = 0;
+  Ending ending = Ending::kOther;
+  bool is_short = false;
+  bool has_digit = false;
+  MarkerMatch marker;
+  bool timestamp = false;
+  Reason reason = Reason::kNone;
+};
+
+// "10h30", "10h": digits, "h", optional digits (French and other clock notations).
+bool IsClockWord(std::string_view word) {
+  const std::size_t h = word.find('h');
+  if (h == 0 || h == std::string_view::npos) return false;
+  const auto digits = [](std::string_view part) { return std::all_of(part.begin(), part.end(), IsDigitByte); };
+  return digits(word.substr(0, h)) && digits(word.substr(h + 1));
+}
+
+// Whether a normalized short line is a timestamp or date (see the header).
+bool IsTimestamp(const MatchLine& line, std::string_view raw, const CleanLexicon& lexicon) {
+  if (line.words.empty() || line.words.size() > 10) return false;
+  std::uint8_t seen = 0;
+  std::size_t numbers = 0;
+  for (std::size_t i = 0; i < line.words.size(); ++i) {
+    if (line.numeric[i] || IsClockWord(line.words[i])) {
+      ++numbers;
+      continue;
+    }
+    const std::uint8_t bits = lexicon.TimeWord(line.words[i]);
+    if (bits == 0) return false;
+    seen |= bits;
+  }
+  if ((seen & kTimeUnit) && (seen & kTimeRelative)) return true;
+  if ((seen & (kTimeMonth | kTimeWeekday)) && numbers > 0) return true;
+  if ((seen & ~kTimeLabel) == 0 && numbers >= 2) {
+    // Numbers joined by date or time separators: 12/03/2024, 2024-03-12, 10:30.
+    const bool clock = raw.find(':') != std::string_view::npos;
+    const bool date = numbers >= 3 && raw.find_first_of("/-.") != std::string_view::npos;
+    return clock || date;
+  }
+  return false;
+}
+
+constexpr std::size_t kTeaserHeaderLines = 2;  // short lines above a teaser body that belong to it
+constexpr std::size_t kTeaserContext = 4;  // non-blank lines above a teaser body searched for furniture
+
+// Whether one of the kTeaserContext non-blank lines above nonblank[k] is furniture.
+bool FurnitureAbove(const std::vector<std::uint32_t>& nonblank, std::size_t k,
+                    const std::vector<LineFacts>& facts) {
+  for (std::size_t up = 1; up <= kTeaserContext && up <= k; ++up) {
+    const Reason reason = facts[nonblank[k - up]].reason;
+    if (reason != Reason::kNone && reason != Reason::kTeaser) return true;
+  }
+  return false;
+}
+
+Reason MarkerReason(MarkerKind kind) {
+  switch (kind) {
+    case MarkerKind::kComments:
+    case MarkerKind::kRelated:
+    case MarkerKind::kWidget: return Reason::kWidgetMarker;
+    case MarkerKind::kNavigation: return Reason::kNavigation;
+    case MarkerKind::kSource: return Reason::kSourceLabel;
+    case MarkerKind::kPromo: return Reason::kPromo;
+    case MarkerKind::kNone: break;
+  }
+  return Reason::kNone;
+}
+
+void ScanDocument(const Document& doc, const MinHasher& hasher,
+                  const CleanOptions& options, DocScan* scan) {
+  std::vector<RawLine> lines;
+  SplitLines(doc.text, &lines);
+  MatchLine normalized;
+  std::string scratch;
+  std::vector<std::uint64_t> shingles;
+  std::vector<std::uint64_t> line_shingles;
+  std::size_t word_position = 0;
+  std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
+  scan->text_hash = Hash64(doc.text, kLineSeed);
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    const std::string_view trimmed = lines[index].trimmed;
+    if (trimmed.empty()) continue;
+    MatchNormalize(trimmed, &normalized);
+    scan->line_keys.push_back(LineKey(trimmed, normalized, &scratch));
+    if (normalized.words.size() < static_cast<std::size_t>(kShingleWords)) {
+      word_position += normalized.words.size();
+      continue;
+    }
+    WordShingles(normalized.words, kShingleWords, &line_shingles);
+    shingles.insert(shingles.end(), line_shingles.begin(), line_shingles.end());
+    if (options.teasers) {
+      const bool in_lead = lead_lines_seen < kLeadLines;
+      for (std::size_t i = 0; i < line_shingles.size(); ++i) {
+        const std::uint64_t shingle = line_shingles[i];
+        if (shingle % kTeaserSampling != 0) continue;
+        if (word_position + i < options.teaser_lead_words) {
+          scan->lead_samples.push_back(shingle);
+        } else if (!in_lead && normalized.words.size() >= kTeaserMinWords) {
+          scan->body_samples.emplace_back(static_cast<std::uint32_t>(index), shingle);
+        }
+      }
+    }
+    word_position += normalized.words.size();
+    ++lead_lines_seen;
+  }
+  std::sort(scan->line_keys.begin(), scan->line_keys.end());
+  scan->line_keys.erase(std::unique(scan->line_keys.begin(), scan->line_keys.end()), scan->line_keys.end());
+  std::sort(scan->lead_samples.begin(), scan->lead_samples.end());
+  scan->lead_samples.erase(std::unique(scan->lead_samples.begin(), scan->lead_samples.end()),
+                           scan->lead_samples.end());
+  if (!shingles.empty()) {
+    SortUnique(&shingles);
+    scan->signature.resize(kGroupSlots);
+    hasher.Sign(shingles, scan->signature);
+  }
+}
+
+}  // namespace
+
+BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const CleanOptions& options)
+    : model_(std::make_unique<Model>()) {
+  model_->options = options;
+  std::vector<std::uint32_t> live;  // indices into docs of the documents taken into account
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (!docs[i].rejected) live.push_back(static_cast<std::uint32_t>(i));
+  }
+  const std::size_t n = live.size();
+  model_->repeat_threshold = std::max<std::uint64_t>(
+      static_cast<std::uint64_t>(std::max(1, options.min_repeat_docs)),
+      static_cast<std::uint64_t>(std::ceil(options.repeat_doc_fraction * static_cast<double>(n))));
+  if (n == 0) return;
+
+  std::vector<DocScan> scans(n);
+  const MinHasher hasher(kGroupSlots, kGroupSeed);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    ScanDocument(docs[live[i]], hasher, options, &scans[i]);
+  });
+
+  // Groups of copies: documents sharing a band (kGroupRows slots) of their word 5-gram MinHash
+  // signatures, joined transitively. P(two documents share a band) = 1 - (1 - J^2)^8: 8% at
+  // Jaccard 0.1 (a page holding a teaser of a longer story), 90% at 0.5, 99.6% at 0.7.
+  UnionFind groups(n);
+  {
+    std::unordered_map<std::uint64_t, std::uint32_t> first_with_band;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const auto& signature = scans[i].signature;
+      for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
+        const std::uint64_t key = Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band);
+        auto [it, inserted] = first_with_band.emplace(key, i);
+        if (!inserted) groups.Union(it->second, i);
+      }
+    }
+  }
+
+  // repeated_line: document frequency, then distinct groups of the frequent lines.
+  {
+    std::unordered_map<std::uint64_t, std::uint32_t> doc_frequency;
+    for (const DocScan& scan : scans) {
+      for (std::uint64_t key : scan.line_keys) ++doc_frequency[key];
+    }
+    std::unordered_map<std::uint64_t, std::uint32_t> group_count;
+    std::unordered_set<std::uint64_t> seen_pairs;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint64_t root = groups.Find(i);
+      for (std::uint64_t key : scans[i].line_keys) {
+        if (doc_frequency[key] < model_->repeat_threshold) continue;
+        std::uint64_t state = key ^ (root * 0x9e3779b97f4a7c15ull);
+        if (seen_pairs.insert(SplitMix64(state)).second) ++group_count[key];
+      }
+    }
+    for (const auto& [key, count] : group_count) {
+      if (count >= model_->repeat_threshold) model_->repeated.insert(key);
+    }
+  }
+
+  // teaser_near_duplicate: body lines holding most of another, unrelated document's lead.
+  if (options.teasers) {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> lead_index;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      for (std::uint64_t sample : scans[i].lead_samples) lead_index.emplace_back(sample, i);
+    }
+    std::sort(lead_index.begin(), lead_index.end());
+    std::vector<std::vector<std::uint32_t>> teasers(n);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t a) {
+      const auto& samples = scans[a].body_samples;
+      std::vector<std::pair<std::uint32_t, std::size_t>> hits;  // (other document, shared samples)
+      std::size_t begin = 0;
+      while (begin < samples.size()) {
+        std::size_t end = begin;
+        while (end < samples.size() && samples[end].first == samples[begin].first) ++end;
+        hits.clear();
+        for (std::size_t s = begin; s < end; ++s) {
+          auto range = std::equal_range(lead_index.begin(), lead_index.end(),
+                                        std::make_pair(samples[s].second, std::uint32_t{0}),
+                                        [](const auto& x, const auto& y) { return x.first < y.first; });
+          for (auto it = range.first; it != range.second; ++it) {
+            const std::uint32_t b = it->second;
+            if (b == a) continue;
+            auto hit = std::find_if(hits.begin(), hits.end(), [b](const auto& h) { return h.first == b; });
+            if (hit == hits.end()) {
+              hits.emplace_back(b, 1);
+            } else {
+              ++hit->second;
+            }
+          }
+        }
+        const std::size_t line_samples = end - begin;
+        for (const auto& [b, shared] : hits) {
+          if (IsCopy(scans[a], scans[b])) continue;
+          const std::size_t smaller = std::min(line_samples, scans[b].lead_samples.size());
+          if (shared >= kTeaserMinHits && 2 * shared >= smaller) {
+            teasers[a].push_back(samples[begin].first);
+            break;
+          }
+        }
+        begin = end;
+      }
+    });
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (!teasers[i].empty()) model_->teaser_lines[scans[i].text_hash] = std::move(teasers[i]);
+    }
+  }
+}
+
 BoilerplateCleaner::~BoilerplateCleaner() = default;
-void BoilerplateCleaner::Clean(Document* /*doc*/) const {}
+
+std::uint64_t BoilerplateCleaner::repeat_threshold() const { return model_->repeat_threshold; }
+
+void BoilerplateCleaner::Clean(Document* doc) const {
+  const Model& model = *model_;
+  const CleanLexicon& lexicon = model.lexicon;
+  const std::string_view text = doc->text;
+  std::vector<RawLine> lines;
+  lines.reserve(64);
+  SplitLines(text, &lines);
+  std::vector<LineFacts> facts(lines.size());
+  std::vector<std::uint32_t> nonblank;  // indices of the non-blank lines
+  nonblank.reserve(lines.size());
+  MatchLine normalized;
+  std::string scratch;
+  const std::size_t max_words = model.options.max_short_words;
+  std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
+
+  // Pass 1: facts of each line on its own.
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    const std::string_view trimmed = lines[index].trimmed;
+    if (trimmed.empty()) continue;
+    const bool is_title = nonblank.empty();
+    nonblank.push_back(static_cast<std::uint32_t>(index));
+    LineFacts& fact = facts[index];
+    fact.ending = LineEnding(trimmed);
+    std::uint64_t key = 0;
+    if (trimmed.size() > kMaxShortBytes) {
+      key = Hash64(trimmed, kLineSeed);
+      fact.words = max_words + 1;
+    } else {
+      MatchNormalize(trimmed, &normalized);
+      key = LineKey(trimmed, normalized, &scratch);
+      fact.words = normalized.words.size();
+      fact.is_short = fact.words <= max_words;
+      fact.has_digit = std::any_of(trimmed.begin(), trimmed.end(), IsDigitByte) ||
+                       std::any_of(normalized.numeric.begin(), normalized.numeric.end(),
+                                   [](std::uint8_t numeric) { return numeric != 0; });
+    }
+    if (fact.is_short) {
+      fact.marker = lexicon.Marker(normalized, max_words, &scratch);
+      if (fact.marker.kind != MarkerKind::kNone && !fact.marker.whole_line) {
+        // A one-word prefix ("Source", "Tags"), or a prefix starting a sentence ("Read also the
+        // report, ..."), only counts before a colon; the title never.
+        const bool has_colon = trimmed.find(':') != std::string_view::npos ||
+                               trimmed.find("\xEF\xBC\x9A") != std::string_view::npos;
+        const bool sentence = fact.ending == Ending::kSentence && fact.marker.kind != MarkerKind::kComments;
+        if (is_title || ((fact.marker.phrase_words < 2 || sentence) && !has_colon)) fact.marker = {};
+      }
+      fact.timestamp = IsTimestamp(normalized, trimmed, lexicon);
+    }
+    if (fact.marker.kind != MarkerKind::kNone) {
+      fact.reason = MarkerReason(fact.marker.kind);
+    } else if (fact.is_short && !fact.has_digit && fact.ending == Ending::kOther &&
+               trimmed.find_first_of("():") == std::string_view::npos && CrumbSeparators(trimmed) >= 2) {
+      fact.reason = Reason::kNavigation;
+    } else if (fact.is_short && !is_title && fact.ending != Ending::kSentence &&
+               lexicon.IsCallToAction(normalized)) {
+      fact.reason = Reason::kPromo;
+    } else if (fact.ending != Ending::kColon && lead_lines_seen >= kLeadLines && !model.repeated.empty() &&
+               model.repeated.contains(key)) {
+      fact.reason = Reason::kRepeatedLine;
+    } else if (fact.timestamp) {
+      fact.reason = Reason::kTimestamp;
+    }
+    if (fact.words >= kLeadLineWords) ++lead_lines_seen;
+  }
+
+  // Pass 2: labels around timestamps.
+  for (std::size_t k = 0; k < nonblank.size(); ++k) {
+    const std::uint32_t index = nonblank[k];
+    if (!facts[index].timestamp) continue;
+    if (k >= 2) {  // a bare label just before (never the title)
+      LineFacts& before = facts[nonblank[k - 1]];
+      if (before.reason == Reason::kNone && before.words <= kBareLabelWords && !before.has_digit &&
+          before.ending == Ending::kOther) {
+        before.reason = Reason::kSourceLabel;
+      }
+    }
+    for (std::size_t after = k + 1; after < nonblank.size() && after <= k + 2; ++after) {
+      const std::uint32_t line = nonblank[after];
+      LineFacts& fact = facts[line];
+      const std::string_view trimmed = lines[line].trimmed;
+      const std::size_t dash = DashPrefixBytes(trimmed);
+      if (fact.reason == Reason::kNone && dash > 0 && fact.words >= 1 && fact.words <= kLabelWords &&
+          fact.ending != Ending::kSentence) {
+        fact.reason = Reason::kSourceLabel;
+      }
+    }
+  }
+
+  // Pass 3: teasers found by the dump pass, with their short header lines just above. A teaser
+  // must lie in the tail of the document (no line of the article's own text follows it) and come
+  // with page furniture (a timestamp, label or marker among the kTeaserContext lines above it):
+  // a reused background paragraph, or a digest of briefs one of which is also a story of the
+  // dump, is content.
+  if (!model.teaser_lines.empty()) {
+    auto found = model.teaser_lines.find(Hash64(text, kLineSeed));
+    if (found != model.teaser_lines.end()) {
+      std::vector<std::uint8_t> candidate(lines.size(), 0);
+      for (std::uint32_t line : found->second) {
+        if (line < lines.size()) candidate[line] = 1;
+      }
+      bool content_follows = false;
+      for (std::size_t k = nonblank.size(); k-- > 1;) {
+        const std::uint32_t line = nonblank[k];
+        if (candidate[line] && !content_follows && FurnitureAbove(nonblank, k, facts)) {
+          if (facts[line].reason == Reason::kNone) facts[line].reason = Reason::kTeaser;
+          // The teaser's own header (its title) just above it, up to the first furniture line.
+          for (std::size_t up = line, taken = 0; up > 0 && taken < kTeaserHeaderLines; --up, ++taken) {
+            const std::size_t above = up - 1;
+            if (lines[above].trimmed.empty() || above == nonblank.front()) break;
+            LineFacts& fact = facts[above];
+            if (fact.reason != Reason::kNone || !fact.is_short || fact.ending == Ending::kSentence) break;
+            fact.reason = Reason::kTeaser;
+          }
+                } else if (facts[line].reason == Reason::kNone && facts[line].words > max_words) {
+          content_follows = true;
+        }
+      }
+    }
+  }
+
+  // Pass 4: a comments or related heading near the end opens a block cut to the end.
+  const std::size_t count = nonblank.size();
+  for (std::size_t k = 1; k < count; ++k) {
+    const LineFacts& heading = facts[nonblank[k]];
+    if (!heading.marker.whole_line ||
+        (heading.marker.kind != MarkerKind::kComments && heading.marker.kind != MarkerKind::kRelated)) {
+      continue;
+    }
+    std::size_t furniture = 0;
+    for (std::size_t after = k + 1; after < count; ++after) {
+      const LineFacts& fact = facts[nonblank[after]];
+      const bool label_like = fact.is_short && fact.ending != Ending::kSentence;
+      furniture += fact.reason != Reason::kNone || label_like ? 1 : 0;
+    }
+    const bool opens = 3 * furniture >= count - k - 1;
+    if (!opens) continue;
+    Reason block = Reason::kNone;
+    for (std::size_t after = k; after < count; ++after) {
+      LineFacts& fact = facts[nonblank[after]];
+      if (fact.marker.whole_line && fact.marker.kind == MarkerKind::kComments) block = Reason::kCommentBlock;
+      if (fact.marker.whole_line && fact.marker.kind == MarkerKind::kRelated) block = Reason::kRelatedBlock;
+      fact.reason = block;
+    }
+    break;
+  }
+
+  // Output: kept lines, and spans of removed lines (blank lines inside a span are dropped too).
+  bool any_removed = false;
+  for (std::uint32_t index : nonblank) any_removed |= facts[index].reason != Reason::kNone;
+  if (!any_removed) return;
+  std::vector<std::uint8_t> drop(lines.size(), 0);
+  std::size_t span_start = 0;
+  while (span_start < count) {
+    const Reason reason = facts[nonblank[span_start]].reason;
+    if (reason == Reason::kNone) {
+      ++span_start;
+      continue;
+    }
+    std::size_t span_end = span_start;
+    while (span_end + 1 < count && facts[nonblank[span_end + 1]].reason == reason) ++span_end;
+    const std::uint32_t first = nonblank[span_start];
+    const std::uint32_t last = nonblank[span_end];
+    for (std::uint32_t line = first; line <= last; ++line) drop[line] = 1;
+    doc->removed.push_back({first + 1, last + 1, ReasonName(reason)});
+    span_start = span_end + 1;
+  }
+  std::string kept;
+  kept.reserve(text.size());
+  bool wrote_line = false;
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    if (drop[index]) continue;
+    if (wrote_line) kept.push_back('\n');
+    wrote_line = true;
+    kept.append(text.substr(lines[index].begin, lines[index].end - lines[index].begin));
+  }
+  // Blank lines left at the end by a cut trailing block are no content.
+  while (!kept.empty() && (kept.back() == '\n' || IsSpaceByte(static_cast<unsigned char>(kept.back())))) {
+    kept.pop_back();
+  }
+  doc->text = std::move(kept);
+}
 
 }  // namespace neardup

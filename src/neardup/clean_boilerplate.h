@@ -1,28 +1,68 @@
 #pragma once
-// The clean stage: strips page furniture (comment widgets, promos, related-news blocks, bylines,
-// timestamps, site templates) from plain-text documents, line by line and block by block.
-// Construction is the first pass over the whole dump (dump-level statistics such as how many
-// documents each line occurs in); Clean() is then called once per document, from any thread.
-// Clean() rewrites doc->text to the kept lines (joined by "\n") and appends to doc->removed the
-// removed line ranges (1-based lines of the original text; "\r\n", "\r" and "\n" end a line) with
-// their reason. Blank lines are neither content nor boilerplate: they are never reported.
+// The clean stage: strips page furniture from plain-text documents, line by line and block by
+// block. The constructor is the first pass over the dump (which lines recur in unrelated documents,
+// which blocks are teasers of other documents); Clean() is then called per document, from any
+// thread (const, no shared mutable state). Clean() rewrites doc->text to the kept lines joined by
+// "\n" and appends to doc->removed the removed line ranges (1-based lines of the original text;
+// "\r\n", "\r" and "\n" end a line) with their reason. Blank lines are never reported; adjacent
+// removed lines with the same reason (blank lines between them allowed) form one span, and blank
+// lines inside a span are dropped too; a document with nothing removed keeps its text as is.
+// Throws Error only if the embedded lexicon is malformed. Signals and reasons are listed below.
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "neardup/document.h"
 
 namespace neardup {
 
+// Reasons written to RemovedSpan::reason. Line rules are tried in this order (first wins):
+//  widget_marker   the whole line, or the start of a short line, is a comment/share/subscribe/
+//                  tags/advert/"read also" label of data/boilerplate_markers.tsv (a one-word
+//                  prefix, or a prefix starting a sentence, only before a colon). The lexicon's
+//                  menu, "Source:" and app-promotion rows give navigation, source_label, promo.
+//  navigation      a crumb trail: >= 2 spaced separators of one kind (> » › | / •) between
+//                  segments of at most 4 words, no digits, no sentence punctuation
+//  promo           a short non-sentence line that starts with a call to action and addresses the
+//                  reader ("Try our ...", "جرب ... لدينا", "Découvrez notre ...")
+//  repeated_line   the line (numbers ignored) recurs in >= max(min_repeat_docs,
+//                  repeat_doc_fraction * documents) groups of the dump, a group being documents
+//                  that share a MinHash band of their word 5-grams (copies count once). Never the
+//                  title and lead (first 2 lines of >= 5 words), never a line ending in ':'.
+//  timestamp       a short line made only of numbers and time words (boilerplate_time_words.tsv):
+//                  "منذ 35 دقائق", "5 minutes ago", "il y a 3 heures", "12 mars 2024", "10:30"
+//  source_label    then: a bare line of <= 3 words just before a timestamp, or a "- X" line of
+//                  <= 4 words within the 2 lines after one
+//  teaser_near_duplicate  then: a body line holding most of the lead of another document of the
+//                  dump that is not its copy (sampled word 5-grams), in the document's tail, with
+//                  furniture among the 4 lines above it; plus its title line just above
+//  comment_block / related_block  last: a comments or related/most-read heading that is a whole
+//                  line, not the title, and followed by lines of which >= 1/3 are furniture or
+//                  short non-sentences, cuts everything from it to the end (reason of the latest
+//                  heading); otherwise such a heading alone is a widget_marker.
+// The first non-blank line (the title) is exempt from prefix markers, promo and bare labels.
+struct CleanOptions {
+  int min_repeat_docs = 3;              // repeated_line: fewest unrelated documents (safe on tiny dumps)
+  double repeat_doc_fraction = 0.0005;  // repeated_line: and at least this fraction of the dump
+  std::size_t max_short_words = 12;     // lines of at most this many words may be furniture labels
+  bool teasers = true;                  // run the teaser_near_duplicate pass
+  std::size_t teaser_lead_words = 100;  // a document's lead: its first this many words
+};
+
 class BoilerplateCleaner {
  public:
-  // `docs` must outlive nothing: the constructor copies what it needs. Rejected docs are ignored.
-  explicit BoilerplateCleaner(std::span<const Document> docs);
+  // `docs` need not outlive the cleaner: the constructor keeps only statistics. Rejected docs are
+  // ignored. Uses the current TBB arena for the per-document scan.
+  explicit BoilerplateCleaner(std::span<const Document> docs, const CleanOptions& options = {});
   ~BoilerplateCleaner();
   BoilerplateCleaner(const BoilerplateCleaner&) = delete;
   BoilerplateCleaner& operator=(const BoilerplateCleaner&) = delete;
 
   void Clean(Document* doc) const;
+
+  // The repeated_line threshold in documents for this dump (for tests and the report).
+  std::uint64_t repeat_threshold() const;
 
  private:
   struct Model;

@@ -1,12 +1,398 @@
 #include "neardup/cluster_story.h"
 
-#include "neardup/error.h"
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <unordered_map>
+
+#include "neardup/index_lsh.h"
+#include "neardup/sketch_weighted.h"
+#include "neardup/story_terms.h"
 
 namespace neardup {
+namespace {
 
-ClusterResult ClusterStories(std::vector<Document>* /*docs*/, const PipelineConfig& /*config*/,
-                             RunReport* /*report*/) {
-  throw UsageError("--mode story is not available yet (issue #4)");
+constexpr double kUndated = std::numeric_limits<double>::quiet_NaN();
+
+// LSH for story mode is set at this fraction of --threshold: J_P estimates from k slots are noisy
+// and a missed pair can never be recovered, while a false candidate only costs one verification.
+constexpr double kLshThresholdFraction = 0.75;
+
+// Document frequency per term hash: an immutable open-addressing table built from sorted hashes.
+class DfTable {
+ public:
+  explicit DfTable(const std::vector<std::uint64_t>& sorted_hashes) {
+    std::size_t unique = 0;
+    for (std::size_t i = 0; i < sorted_hashes.size(); ++i) {
+      unique += i == 0 || sorted_hashes[i] != sorted_hashes[i - 1];
+    }
+    std::size_t capacity = 16;
+    while (capacity < unique * 2) capacity *= 2;
+    mask_ = capacity - 1;
+    keys_.assign(capacity, 0);
+    values_.assign(capacity, 0);
+    for (std::size_t i = 0; i < sorted_hashes.size();) {
+      std::size_t j = i;
+      while (j < sorted_hashes.size() && sorted_hashes[j] == sorted_hashes[i]) ++j;
+      Insert(sorted_hashes[i], static_cast<std::uint32_t>(j - i));
+      i = j;
+    }
+  }
+  std::uint32_t Get(std::uint64_t key) const {
+    key = key == 0 ? 1 : key;
+    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
+      if (keys_[i] == key) return values_[i];
+      if (keys_[i] == 0) return 0;
+    }
+  }
+
+ private:
+  void Insert(std::uint64_t key, std::uint32_t value) {
+    key = key == 0 ? 1 : key;
+    std::size_t i = key & mask_;
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask_;
+    keys_[i] = key;
+    values_[i] += value;
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> values_;
+  std::size_t mask_ = 0;
+};
+
+struct TermWorker {
+  explicit TermWorker(const StoryLexicon* lexicon) : extractor(*lexicon) {}
+  StoryTermExtractor extractor;
+};
+
+struct SketchWorker {
+  WeightedMinHasher::Scratch scratch;
+  std::vector<std::uint32_t> signature;
+};
+
+bool WithinWindow(double a, double b, double window_days) {
+  if (window_days <= 0 || std::isnan(a) || std::isnan(b)) return true;
+  return std::abs(a - b) <= window_days;
+}
+
+// The cluster's top terms: in most members first, then by summed weight; hash breaks ties.
+std::vector<std::uint64_t> TopSharedTerms(const std::vector<std::uint32_t>& members,
+                                          const std::vector<std::vector<WeightedTerm>>& vectors) {
+  std::unordered_map<std::uint64_t, std::pair<std::uint32_t, double>> tally;
+  for (std::uint32_t member : members) {
+    for (const WeightedTerm& term : vectors[member]) {
+      auto& [count, weight] = tally[term.hash];
+      ++count;
+      weight += term.weight;
+    }
+  }
+  std::vector<std::tuple<std::uint32_t, double, std::uint64_t>> ranked;
+  for (const auto& [hash, entry] : tally) {
+    if (entry.first >= 2) ranked.emplace_back(entry.first, entry.second, hash);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& x, const auto& y) {
+    if (std::get<0>(x) != std::get<0>(y)) return std::get<0>(x) > std::get<0>(y);
+    if (std::get<1>(x) != std::get<1>(y)) return std::get<1>(x) > std::get<1>(y);
+    return std::get<2>(x) < std::get<2>(y);
+  });
+  std::vector<std::uint64_t> top;
+  for (std::size_t i = 0; i < ranked.size() && i < kStorySharedTerms; ++i) top.push_back(std::get<2>(ranked[i]));
+  return top;
+}
+
+}  // namespace
+
+double ParseStoryDate(const std::string& value) {
+  auto digits = [&](std::size_t at, std::size_t count, int* out) {
+    if (value.size() < at + count) return false;
+    int result = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (value[i] < '0' || value[i] > '9') return false;
+      result = result * 10 + (value[i] - '0');
+    }
+    *out = result;
+    return true;
+  };
+  int year = 0, month = 0, day = 0;
+  if (!digits(0, 4, &year) || value.size() < 10 || value[4] != '-' || !digits(5, 2, &month) ||
+      value[7] != '-' || !digits(8, 2, &day)) {
+    return kUndated;
+  }
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok()) return kUndated;
+  double days = static_cast<double>(std::chrono::sys_days(date).time_since_epoch().count());
+  int hour = 0, minute = 0;
+  if (value.size() >= 16 && (value[10] == 'T' || value[10] == ' ') && digits(11, 2, &hour) && value[13] == ':' &&
+      digits(14, 2, &minute) && hour < 24 && minute < 60) {
+    days += (hour * 60 + minute) / 1440.0;
+  }
+  return days;
+}
+
+std::vector<std::uint32_t> AverageLinkClusters(std::size_t n, const std::vector<StoryEdge>& edges,
+                                               double threshold, const std::vector<double>& days,
+                                               double window_days) {
+  struct Cluster {
+    std::uint32_t size = 1;
+    std::uint32_t version = 0;
+    double first_day = kUndated;
+    double last_day = kUndated;
+    std::unordered_map<std::uint32_t, double> links;  // neighbour cluster -> sum of cross similarities
+    std::vector<std::uint32_t> members;
+  };
+  struct Candidate {
+    double linkage;
+    std::uint32_t a, b, version_a, version_b;
+  };
+  auto worse = [](const Candidate& x, const Candidate& y) {  // priority_queue: top = best
+    if (x.linkage != y.linkage) return x.linkage < y.linkage;
+    if (x.a != y.a) return x.a > y.a;
+    return x.b > y.b;
+  };
+  std::vector<Cluster> clusters(n);
+  std::vector<std::uint32_t> owner(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    owner[i] = i;
+    clusters[i].members = {i};
+    if (i < days.size()) clusters[i].first_day = clusters[i].last_day = days[i];
+  }
+  for (const StoryEdge& edge : edges) {
+    if (edge.a == edge.b || !(edge.similarity > 0)) continue;
+    clusters[edge.a].links[edge.b] += edge.similarity;
+    clusters[edge.b].links[edge.a] += edge.similarity;
+  }
+  std::priority_queue<Candidate, std::vector<Candidate>, decltype(worse)> queue(worse);
+  auto push = [&](std::uint32_t a, std::uint32_t b, double sum) {
+    if (a > b) std::swap(a, b);
+    const double linkage = sum / (static_cast<double>(clusters[a].size) * clusters[b].size);
+    if (linkage >= threshold) queue.push({linkage, a, b, clusters[a].version, clusters[b].version});
+  };
+  for (std::uint32_t a = 0; a < n; ++a) {
+    for (const auto& [b, sum] : clusters[a].links) {
+      if (a < b) push(a, b, sum);
+    }
+  }
+  auto span_ok = [&](const Cluster& x, const Cluster& y) {
+    if (window_days <= 0) return true;
+    double first = x.first_day, last = x.last_day;
+    for (double d : {y.first_day, y.last_day}) {
+      if (std::isnan(d)) continue;
+      first = std::isnan(first) ? d : std::min(first, d);
+      last = std::isnan(last) ? d : std::max(last, d);
+    }
+    return std::isnan(first) || last - first <= window_days;
+  };
+  while (!queue.empty()) {
+    const Candidate top = queue.top();
+    queue.pop();
+    Cluster& keep = clusters[top.a];
+    Cluster& gone = clusters[top.b];
+    if (keep.size == 0 || gone.size == 0 || keep.version != top.version_a || gone.version != top.version_b) continue;
+    if (!span_ok(keep, gone)) continue;
+    // Merge b into a (a < b, so the kept id stays the smallest member).
+    keep.links.erase(top.b);
+    for (const auto& [c, sum] : gone.links) {
+      if (c == top.a) continue;
+      keep.links[c] += sum;
+      Cluster& other = clusters[c];
+      other.links.erase(top.b);
+      other.links[top.a] += sum;
+    }
+    gone.links.clear();
+    for (std::uint32_t member : gone.members) owner[member] = top.a;
+    keep.members.insert(keep.members.end(), gone.members.begin(), gone.members.end());
+    gone.members.clear();
+    keep.size += gone.size;
+    gone.size = 0;
+    for (double d : {gone.first_day, gone.last_day}) {
+      if (std::isnan(d)) continue;
+      keep.first_day = std::isnan(keep.first_day) ? d : std::min(keep.first_day, d);
+      keep.last_day = std::isnan(keep.last_day) ? d : std::max(keep.last_day, d);
+    }
+    ++keep.version;
+    for (const auto& [c, sum] : keep.links) push(top.a, c, sum);
+  }
+  return owner;
+}
+
+StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report) {
+  const std::size_t n = docs->size();
+  const StoryLexicon lexicon;
+  tbb::enumerable_thread_specific<TermWorker> term_workers(&lexicon);
+  std::uint64_t text_bytes = 0;
+  for (const Document& doc : *docs) text_bytes += doc.rejected ? 0 : doc.text.size();
+
+  // 1. Story terms of every document.
+  std::vector<std::vector<TermCount>> counts(n);
+  {
+    StageTimer timer(report, "story_terms");
+    timer.set_bytes(text_bytes);
+    timer.set_items(n);
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      Document& doc = (*docs)[i];
+      if (doc.rejected) return;
+      term_workers.local().extractor.Extract(doc.text, &counts[i]);
+      if (counts[i].empty()) {
+        doc.rejected = RejectReason::kEmpty;
+        doc.reject_detail = "no story term (content word, name or number) left after cleaning and stopwords";
+      }
+    });
+  }
+
+  // 2. Document frequencies over the dump, then weights. A term of one document only is kept (at
+  // the highest idf): it cannot be shared, but it measures how much of the document is its own.
+  StoryVectors out;
+  out.terms.resize(n);
+  out.totals.assign(n, 0);
+  StageTimer timer(report, "idf");
+  timer.set_items(n);
+  std::vector<std::size_t> offsets(n + 1, 0);
+  std::uint64_t documents = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    offsets[i + 1] = offsets[i] + counts[i].size();
+    documents += (*docs)[i].rejected ? 0 : 1;
+  }
+  std::vector<std::uint64_t> all(offsets[n]);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    for (std::size_t t = 0; t < counts[i].size(); ++t) all[offsets[i] + t] = counts[i][t].hash;
+  });
+  tbb::parallel_sort(all.begin(), all.end());
+  const DfTable df(all);
+  std::vector<std::uint64_t>().swap(all);
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+    std::vector<WeightedTerm>& vector = out.terms[i];
+    vector.reserve(counts[i].size());
+    double total = 0;
+    for (const TermCount& term : counts[i]) {
+      const float weight = StoryWeight(term, StoryIdf(df.Get(term.hash), documents));
+      vector.push_back(WeightedTerm{term.hash, weight});
+      total += weight;
+    }
+    out.totals[i] = total;
+    std::vector<TermCount>().swap(counts[i]);
+  });
+  return out;
+}
+
+ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& config, RunReport* report) {
+  const std::size_t n = docs->size();
+  ClusterResult result;
+  result.representative.resize(n);
+  result.similarity.assign(n, 1.0);
+  for (std::size_t i = 0; i < n; ++i) result.representative[i] = static_cast<std::uint32_t>(i);
+  StoryVectors story = BuildStoryVectors(docs, report);
+  const std::vector<std::vector<WeightedTerm>>& vectors = story.terms;
+  const std::vector<double>& totals = story.totals;
+
+  // 3. P-MinHash signatures and LSH band keys.
+  const LshParams lsh = config.bands > 0 && config.rows > 0
+                            ? LshParams{config.bands, config.rows, 0, 0}
+                            : ChooseBandsRows(config.threshold * kLshThresholdFraction, config.num_perm);
+  report->lsh = lsh;
+  std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
+  std::vector<std::uint8_t> eligible(n, 0);
+  {
+    StageTimer timer(report, "sketch");
+    timer.set_items(n);
+    const WeightedMinHasher hasher(config.num_perm, config.seed);
+    tbb::enumerable_thread_specific<SketchWorker> sketch_workers;
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      if (vectors[i].empty()) return;
+      SketchWorker& worker = sketch_workers.local();
+      worker.signature.resize(static_cast<std::size_t>(config.num_perm));
+      hasher.Sign(vectors[i], &worker.scratch, worker.signature);
+      BandKeys(worker.signature, lsh, std::span(band_keys).subspan(i * lsh.bands, lsh.bands));
+      eligible[i] = 1;
+    });
+  }
+  std::vector<CandidatePair> candidates;
+  {
+    StageTimer timer(report, "index");
+    timer.set_items(n);
+    candidates = CandidatePairs(band_keys, lsh.bands, eligible);
+  }
+  std::vector<std::uint64_t>().swap(band_keys);
+
+  // 4. Exact J_P of every candidate pair, within the time window.
+  std::vector<double> days(n, kUndated);
+  if (config.window_days > 0) {
+    for (std::size_t i = 0; i < n; ++i) days[i] = ParseStoryDate((*docs)[i].time);
+  }
+  std::vector<StoryEdge> edges(candidates.size());
+  {
+    StageTimer timer(report, "verify");
+    timer.set_items(candidates.size());
+    tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t c) {
+      const auto [a, b] = candidates[c];
+      double similarity = 0;
+      if (WithinWindow(days[a], days[b], config.window_days)) {
+        similarity = ExactProbabilityJaccard(vectors[a], totals[a], vectors[b], totals[b]);
+      }
+      edges[c] = StoryEdge{a, b, similarity};
+    });
+  }
+  result.candidate_pairs = candidates.size();
+  for (const StoryEdge& edge : edges) result.verified_pairs += edge.similarity >= config.threshold ? 1 : 0;
+
+  // 5. Average-link clusters; similarity of each member to its representative.
+  std::vector<std::vector<std::uint32_t>> members(n);
+  {
+    StageTimer timer(report, "cluster");
+    timer.set_items(edges.size());
+    const std::vector<std::uint32_t> owner =
+        AverageLinkClusters(n, edges, config.threshold, days, config.window_days);
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((*docs)[i].rejected) continue;
+      result.representative[i] = owner[i];
+      members[owner[i]].push_back(static_cast<std::uint32_t>(i));
+    }
+    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
+      const std::uint32_t rep = result.representative[i];
+      if (rep != i) {
+        result.similarity[i] = ExactProbabilityJaccard(vectors[i], totals[i], vectors[rep], totals[rep]);
+      }
+    });
+  }
+
+  // 6. Explanations: the top shared terms of every cluster, in their surface forms.
+  {
+    StageTimer timer(report, "explain");
+    const StoryLexicon lexicon;
+    tbb::enumerable_thread_specific<TermWorker> term_workers(&lexicon);
+    std::vector<std::uint32_t> reps;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (members[i].size() >= 2) reps.push_back(i);
+    }
+    timer.set_items(reps.size());
+    std::vector<std::vector<std::string>> explained(reps.size());
+    tbb::parallel_for(std::size_t{0}, reps.size(), [&](std::size_t r) {
+      const std::vector<std::uint32_t>& group = members[reps[r]];
+      const std::vector<std::uint64_t> top = TopSharedTerms(group, vectors);
+      std::vector<std::string> surface(top.size());
+      std::size_t found = 0;
+      for (std::uint32_t member : group) {
+        if (found == top.size()) break;
+        for (const auto& [hash, text] : term_workers.local().extractor.Surfaces((*docs)[member].text)) {
+          auto it = std::find(top.begin(), top.end(), hash);
+          if (it == top.end()) continue;
+          std::string& slot = surface[static_cast<std::size_t>(it - top.begin())];
+          if (slot.empty()) {
+            slot = text;
+            ++found;
+          }
+        }
+      }
+      explained[r] = std::move(surface);
+    });
+    for (std::size_t r = 0; r < reps.size(); ++r) result.shared_terms[reps[r]] = std::move(explained[r]);
+  }
+  return result;
 }
 
 }  // namespace neardup

@@ -1,17 +1,55 @@
 #pragma once
 // Story mode's cluster stage (issue #4): groups re-reports of the same story.
 // Input: the documents after the clean stage (rejected ones are skipped and keep themselves as
-// representative). A document with no story term is rejected here as empty.
+// representative). A document with no story term (story_terms.h) is rejected here as empty.
+// Steps: story terms per document -> IDF over the dump (first pass; terms in one document only
+// are dropped, they cannot be shared) -> weights boost * (1 + ln tf) * idf -> P-MinHash
+// (sketch_weighted.h) -> LSH at a threshold below --threshold -> exact J_P of every candidate ->
+// average-link agglomerative clustering: two clusters merge while the mean J_P over all their
+// cross pairs (unverified pairs count 0) is >= --threshold, best pair first, so a chain A~B~C
+// with A, C unrelated does not join. With --window, documents whose dates are more than that
+// many days apart are never in one cluster (undated documents are not restricted).
 // Output: a ClusterResult with, per cluster, its shared terms. Deterministic for any thread count.
+#include <cstdint>
 #include <vector>
 
 #include "neardup/cluster_result.h"
 #include "neardup/config.h"
 #include "neardup/document.h"
 #include "neardup/run_report.h"
+#include "neardup/story_terms.h"
 
 namespace neardup {
 
+// Shared terms listed per cluster in clusters.jsonl.
+inline constexpr std::size_t kStorySharedTerms = 8;
+
 ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& config, RunReport* report);
+
+// Steps 1-2 alone: the weighted story vector of every document (sorted by hash) and its total
+// weight; rejected documents get an empty vector, and documents without a story term are
+// rejected here (kEmpty). Appends the "story_terms" and "idf" stages to `report`.
+struct StoryVectors {
+  std::vector<std::vector<WeightedTerm>> terms;
+  std::vector<double> totals;
+};
+StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report);
+
+// Average-link clustering of n items over sparse similarities (pairs not listed count 0): merges
+// the pair of clusters with the highest mean cross similarity while it is >= threshold; ties go to
+// the pair with the smallest members. `days[i]` (NaN = undated) and `window_days` (0 = off) forbid
+// clusters spanning more than the window. Returns each item's cluster as its smallest member.
+struct StoryEdge {
+  std::uint32_t a = 0;
+  std::uint32_t b = 0;
+  double similarity = 0;
+};
+std::vector<std::uint32_t> AverageLinkClusters(std::size_t n, const std::vector<StoryEdge>& edges,
+                                               double threshold, const std::vector<double>& days,
+                                               double window_days);
+
+// Days since 1970-01-01 of a date starting YYYY-MM-DD (optionally followed by THH:MM or " HH:MM");
+// NaN when the value does not start with a valid date.
+double ParseStoryDate(const std::string& value);
 
 }  // namespace neardup

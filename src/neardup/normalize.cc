@@ -7,7 +7,9 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
+#include <memory>
 
 #include "neardup/error.h"
 
@@ -58,6 +60,8 @@ struct FastEntry {
   CharClass cls = CharClass::kSeparator;
   bool usable = false;          // the fast path may take this character
   bool boundary_before = true;  // false for marks that may combine with what precedes them
+  std::uint8_t utf8_length = 0;  // `folded` in UTF-8 (BMP: at most 3 bytes), when not deleted
+  char utf8[3] = {};
 };
 
 struct FastTable {
@@ -90,6 +94,11 @@ const FastTable& GetFastTable() {
       entry.nfkc = mapped;
       entry.folded = FoldArabic(mapped);
       entry.cls = ClassOf(entry.folded);
+      if (entry.folded >= 0) {
+        std::int32_t length = 0;
+        U8_APPEND_UNSAFE(entry.utf8, length, entry.folded);
+        entry.utf8_length = static_cast<std::uint8_t>(length);
+      }
       entry.boundary_before = normalizer.hasBoundaryBefore(c) && normalizer.hasBoundaryBefore(mapped);
       // A character that may interact with what precedes it is only fast when it is deleted
       // anyway and does not compose (checked per occurrence, see FastTokenize).
@@ -100,22 +109,36 @@ const FastTable& GetFastTable() {
   return *kTable;
 }
 
-void AppendUtf8(std::string* out, UChar32 c) {
-  char bytes[4];
-  std::int32_t length = 0;
-  U8_APPEND_UNSAFE(bytes, length, c);
-  out->append(bytes, static_cast<std::size_t>(length));
-}
 
 // Builds tokens from classified code points; shared by both paths so they cannot drift apart.
 class TokenBuilder {
  public:
   void Reset() {
-    buffer_.clear();
+    size_ = 0;
     bounds_.clear();
     open_ = false;
   }
+  // Makes room for `bytes` more bytes of token text (the fast path reserves for a whole text:
+  // a BMP character folds to at most 1.5 times its UTF-8 length).
+  void Reserve(std::size_t bytes) {
+    if (size_ + bytes <= capacity_) return;
+    const std::size_t capacity = std::max(capacity_ * 2, size_ + bytes);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    std::copy(buffer_.get(), buffer_.get() + size_, grown.get());
+    buffer_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  // The ICU path: one code point at a time.
   void Add(UChar32 folded, CharClass cls) {
+    if (cls == CharClass::kDeleted) return;
+    char bytes[4];
+    std::int32_t length = 0;
+    U8_APPEND_UNSAFE(bytes, length, folded);
+    Reserve(4);
+    Add(bytes, static_cast<std::size_t>(length), cls);
+  }
+  // The fast path: the folded character's UTF-8 comes from the table; room was reserved.
+  void Add(const char* utf8, std::size_t length, CharClass cls) {
     switch (cls) {
       case CharClass::kDeleted:
         return;
@@ -123,22 +146,18 @@ class TokenBuilder {
         Close();
         return;
       case CharClass::kMark:
-        if (open_) AppendUtf8(&buffer_, folded);
+        if (open_) Append(utf8, length);
         return;
       case CharClass::kSingleton:
         Close();
         Open();
-        AppendUtf8(&buffer_, folded);
+        Append(utf8, length);
         single_ = true;
         return;
       case CharClass::kWord:
         if (open_ && single_) Close();
         if (!open_) Open();
-        if (folded < 0x80) {
-          buffer_.push_back(static_cast<char>(folded));
-        } else {
-          AppendUtf8(&buffer_, folded);
-        }
+        Append(utf8, length);
         return;
     }
   }
@@ -147,23 +166,37 @@ class TokenBuilder {
     tokens->clear();
     tokens->reserve(bounds_.size());
     for (const auto& [begin, end] : bounds_) {
-      tokens->emplace_back(buffer_.data() + begin, end - begin);
+      tokens->emplace_back(buffer_.get() + begin, end - begin);
     }
     return *tokens;
   }
 
  private:
+  void Append(const char* utf8, std::size_t length) {
+    char* out = buffer_.get() + size_;
+    out[0] = utf8[0];
+    if (length > 1) {
+      out[1] = utf8[1];
+      if (length > 2) {
+        out[2] = utf8[2];
+        if (length > 3) out[3] = utf8[3];
+      }
+    }
+    size_ += length;
+  }
   void Open() {
     open_ = true;
     single_ = false;
-    start_ = buffer_.size();
+    start_ = size_;
   }
   void Close() {
     if (!open_) return;
-    bounds_.emplace_back(start_, buffer_.size());
+    bounds_.emplace_back(start_, size_);
     open_ = false;
   }
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
   std::vector<std::pair<std::size_t, std::size_t>> bounds_;
   std::size_t start_ = 0;
   bool open_ = false;
@@ -210,6 +243,7 @@ struct Tokenizer::Impl {
   // Returns false (having produced nothing usable) when the text needs the ICU path.
   bool FastTokenize(std::string_view text) {
     builder.Reset();
+    builder.Reserve(text.size() + text.size() / 2 + 4);
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
     const auto length = static_cast<std::int32_t>(text.size());
     std::int32_t i = 0;
@@ -229,7 +263,7 @@ struct Tokenizer::Impl {
       } else if (last_starter >= 0 && table.nfkc_casefold->composePair(last_starter, c) >= 0) {
         return false;  // the mark would compose with its base: let ICU decide
       }
-      builder.Add(entry.folded, entry.cls);
+      builder.Add(entry.utf8, entry.utf8_length, entry.cls);
     }
     return true;
   }

@@ -1,22 +1,97 @@
 #include "neardup/shingle.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "neardup/hash.h"
 
 namespace neardup {
 
+namespace {
+
+constexpr std::size_t kBucketSortMin = 64;
+
+// Sorts `raw` into `out` and removes repeats. Shingle hashes are uniform, so one counting pass on
+// their top bits (about two hashes per bucket) leaves buckets that insertion sort finishes in
+// expected O(n); a bucket that is unexpectedly large is std::sorted, so no input is quadratic.
+// Equal hashes land in the same bucket, so the result is exactly std::sort + std::unique.
+void SortUniqueInto(std::span<const std::uint64_t> raw, std::vector<std::uint64_t>* out) {
+  const std::size_t n = raw.size();
+  out->resize(n);
+  if (n < kBucketSortMin) {
+    std::copy(raw.begin(), raw.end(), out->begin());
+    std::sort(out->begin(), out->end());
+  } else {
+    const int bits = std::bit_width(n) - 1;  // 2^bits buckets: n/2 < 2^bits <= n
+    const int shift = 64 - bits;
+    constexpr std::size_t kStackBuckets = 4096;
+    std::uint32_t stack_starts[kStackBuckets + 1];
+    std::vector<std::uint32_t> heap_starts;
+    const std::size_t buckets = std::size_t{1} << bits;
+    std::uint32_t* starts = stack_starts;
+    if (buckets > kStackBuckets) {
+      heap_starts.resize(buckets + 1);
+      starts = heap_starts.data();
+    }
+    std::fill(starts, starts + buckets + 1, 0u);
+    for (const std::uint64_t x : raw) ++starts[(x >> shift) + 1];
+    for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
+    // Scatter, using starts[b] as bucket b's write cursor; afterwards starts[b] is bucket b's end
+    // (= bucket b+1's start), so bucket b spans [b == 0 ? 0 : starts[b - 1], starts[b]).
+    std::uint64_t* data = out->data();
+    for (const std::uint64_t x : raw) data[starts[x >> shift]++] = x;
+    std::size_t begin = 0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+      const std::size_t end = starts[b];
+      if (end - begin <= 16) {
+        for (std::size_t i = begin + 1; i < end; ++i) {
+          const std::uint64_t x = data[i];
+          std::size_t j = i;
+          for (; j > begin && data[j - 1] > x; --j) data[j] = data[j - 1];
+          data[j] = x;
+        }
+      } else {
+        std::sort(data + begin, data + end);
+      }
+      begin = end;
+    }
+  }
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+}  // namespace
+
 void WordShingles(std::span<const std::string_view> tokens, int n, std::vector<std::uint64_t>* out) {
   out->clear();
   if (tokens.empty()) return;
-  std::vector<std::uint64_t> token_hashes(tokens.size());
-  for (std::size_t i = 0; i < tokens.size(); ++i) token_hashes[i] = Hash64(tokens[i], kTokenSeed);
   const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(n), tokens.size());
-  out->reserve(tokens.size() - width + 1);
-  for (std::size_t i = 0; i + width <= tokens.size(); ++i) {
-    out->push_back(Hash64(token_hashes.data() + i, width * sizeof(std::uint64_t), kShingleSeed));
+  std::vector<std::uint64_t> raw(tokens.size() - width + 1);
+  // Token hashes go through a window buffer on the stack (no allocation): each shingle hashes
+  // `width` consecutive token hashes; when the buffer is full its last width-1 hashes move to the
+  // front. Windows wider than the buffer allow use a heap buffer.
+  constexpr std::size_t kStackHashes = 256;
+  std::uint64_t stack_window[kStackHashes];
+  std::vector<std::uint64_t> heap_window;
+  std::uint64_t* window = stack_window;
+  std::size_t capacity = kStackHashes;
+  if (width * 2 > kStackHashes) {
+    heap_window.resize(width * 2);
+    window = heap_window.data();
+    capacity = heap_window.size();
   }
-  SortUnique(out);
+  std::size_t filled = 0;
+  std::size_t next = 0;
+  for (const std::string_view token : tokens) {
+    if (filled == capacity) {
+      std::copy(window + capacity - (width - 1), window + capacity, window);
+      filled = width - 1;
+    }
+    window[filled++] = Hash64(token, kTokenSeed);
+    if (filled >= width) {
+      raw[next++] = Hash64(window + filled - width, width * sizeof(std::uint64_t), kShingleSeed);
+    }
+  }
+  SortUniqueInto(raw, out);
 }
 
 void CharShingles(std::span<const std::string_view> tokens, int n, std::vector<std::uint64_t>* out) {
@@ -54,8 +129,13 @@ void Shingles(std::span<const std::string_view> tokens, ShingleKind kind, int n,
 }
 
 void SortUnique(std::vector<std::uint64_t>* hashes) {
-  std::sort(hashes->begin(), hashes->end());
-  hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());
+  if (hashes->size() < kBucketSortMin) {
+    std::sort(hashes->begin(), hashes->end());
+    hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());
+    return;
+  }
+  const std::vector<std::uint64_t> raw = std::move(*hashes);
+  SortUniqueInto(raw, hashes);
 }
 
 double ExactJaccard(std::span<const std::uint64_t> a, std::span<const std::uint64_t> b) {

@@ -1,5 +1,7 @@
 #include "neardup/sketch_minhash.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -9,11 +11,11 @@
 namespace neardup {
 namespace {
 
-// The inner loop, compiled for AVX2 and for the baseline, picked at load time by the CPU
-// (GCC function multi-versioning); both compute the same integers, so signatures are identical.
-__attribute__((target_clones("avx2", "default"))) void SignSlots(
-    const std::uint64_t* shingles, std::size_t count, const std::uint64_t* multipliers,
-    const std::uint64_t* increments, std::uint32_t* slots, std::size_t num_perm) {
+constexpr std::uint32_t kEmptySlot = std::numeric_limits<std::uint32_t>::max();
+
+// The definition, slot by slot; compiled for the baseline ISA.
+void SignSlotsPortable(const std::uint64_t* shingles, std::size_t count, const std::uint64_t* multipliers,
+                       const std::uint64_t* increments, std::uint32_t* slots, std::size_t num_perm) {
   for (std::size_t s = 0; s < count; ++s) {
     const std::uint64_t x = shingles[s];
     for (std::size_t i = 0; i < num_perm; ++i) {
@@ -21,6 +23,80 @@ __attribute__((target_clones("avx2", "default"))) void SignSlots(
       slots[i] = value < slots[i] ? value : slots[i];
     }
   }
+}
+
+// AVX2 has no 64x64-bit multiply, but only the high 32 bits of a*x+b (mod 2^64) are needed:
+// with a = aH 2^32 + aL and x = xH 2^32 + xL they are
+//   hi32(aL*xL + b) + (aL*xH + aH*xL)   (mod 2^32),
+// one 32x32->64 product (vpmuludq, even and odd slots) plus two 32-bit products (vpmulld).
+// Eight slots per step; each group of eight keeps its minimum in a register over all shingles.
+// Slots past the last full group take the portable loop. Same integers, so same signatures.
+__attribute__((target("avx2"))) void SignSlotsAvx2(const std::uint64_t* shingles, std::size_t count,
+                                                   const std::uint64_t* multipliers,
+                                                   const std::uint64_t* increments, std::uint32_t* slots,
+                                                   std::size_t num_perm) {
+  const std::size_t groups = num_perm / 8;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::uint64_t* a = multipliers + g * 8;
+    const std::uint64_t* b = increments + g * 8;
+    const __m256i a_even = _mm256_setr_epi64x(static_cast<long long>(a[0]), static_cast<long long>(a[2]),
+                                              static_cast<long long>(a[4]), static_cast<long long>(a[6]));
+    const __m256i a_odd = _mm256_setr_epi64x(static_cast<long long>(a[1]), static_cast<long long>(a[3]),
+                                             static_cast<long long>(a[5]), static_cast<long long>(a[7]));
+    const __m256i b_even = _mm256_setr_epi64x(static_cast<long long>(b[0]), static_cast<long long>(b[2]),
+                                              static_cast<long long>(b[4]), static_cast<long long>(b[6]));
+    const __m256i b_odd = _mm256_setr_epi64x(static_cast<long long>(b[1]), static_cast<long long>(b[3]),
+                                             static_cast<long long>(b[5]), static_cast<long long>(b[7]));
+    alignas(32) std::uint32_t low[8];
+    alignas(32) std::uint32_t high[8];
+    for (int i = 0; i < 8; ++i) {
+      low[i] = static_cast<std::uint32_t>(a[i]);
+      high[i] = static_cast<std::uint32_t>(a[i] >> 32);
+    }
+    const __m256i a_low = _mm256_load_si256(reinterpret_cast<const __m256i*>(low));
+    const __m256i a_high = _mm256_load_si256(reinterpret_cast<const __m256i*>(high));
+    __m256i minimum = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(slots + g * 8));
+    for (std::size_t s = 0; s < count; ++s) {
+      const std::uint64_t x = shingles[s];
+      const __m256i x64 = _mm256_set1_epi64x(static_cast<long long>(x));
+      const __m256i x_low = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(x)));
+      const __m256i x_high = _mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(x >> 32)));
+      const __m256i even = _mm256_add_epi64(_mm256_mul_epu32(a_even, x64), b_even);
+      const __m256i odd = _mm256_add_epi64(_mm256_mul_epu32(a_odd, x64), b_odd);
+      // Slot 2j's high half moves down to dword 2j; slot 2j+1's is already at dword 2j+1.
+      const __m256i base = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+      const __m256i cross = _mm256_add_epi32(_mm256_mullo_epi32(a_low, x_high), _mm256_mullo_epi32(a_high, x_low));
+      minimum = _mm256_min_epu32(minimum, _mm256_add_epi32(base, cross));
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(slots + g * 8), minimum);
+  }
+  const std::size_t done = groups * 8;
+  if (done < num_perm) {
+    SignSlotsPortable(shingles, count, multipliers + done, increments + done, slots + done, num_perm - done);
+  }
+}
+
+// The 32-bit family: auto-vectorized (vpmulld, vpaddd, vpminud) in the AVX2 clone.
+__attribute__((target_clones("avx2", "default"))) void SignSlots32(
+    const std::uint32_t* folded, std::size_t count, const std::uint32_t* multipliers,
+    const std::uint32_t* increments, std::uint32_t* slots, std::size_t num_perm) {
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::uint32_t x = folded[s];
+    for (std::size_t i = 0; i < num_perm; ++i) {
+      const std::uint32_t value = multipliers[i] * x + increments[i];
+      slots[i] = value < slots[i] ? value : slots[i];
+    }
+  }
+}
+
+// MurmurHash3's 64-bit finalizer: a bijection that mixes every input bit into every output bit.
+std::uint64_t Fmix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
 }
 
 }  // namespace
@@ -34,13 +110,108 @@ MinHasher::MinHasher(int num_perm, std::uint64_t seed) {
     multipliers_[i] = SplitMix64(state) | 1u;
     increments_[i] = SplitMix64(state);
   }
+  __builtin_cpu_init();
+  use_avx2_ = __builtin_cpu_supports("avx2") != 0;
 }
 
-void MinHasher::Sign(std::span<const std::uint64_t> shingles,
-                     std::span<std::uint32_t> signature) const {
-  std::fill(signature.begin(), signature.end(), std::numeric_limits<std::uint32_t>::max());
-  SignSlots(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(),
-            signature.data(), multipliers_.size());
+void MinHasher::Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const {
+  std::fill(signature.begin(), signature.end(), kEmptySlot);
+  if (use_avx2_) {
+    SignSlotsAvx2(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(), signature.data(),
+                  multipliers_.size());
+  } else {
+    SignSlotsPortable(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(),
+                      signature.data(), multipliers_.size());
+  }
+}
+
+void MinHasher::SignPortable(std::span<const std::uint64_t> shingles,
+                             std::span<std::uint32_t> signature) const {
+  std::fill(signature.begin(), signature.end(), kEmptySlot);
+  SignSlotsPortable(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(),
+                    signature.data(), multipliers_.size());
+}
+
+MinHasher32::MinHasher32(int num_perm, std::uint64_t seed) {
+  if (num_perm <= 0) throw Error("num_perm must be positive");
+  std::uint64_t state = seed;
+  for (int i = 0; i < num_perm; ++i) {
+    multipliers_.push_back(static_cast<std::uint32_t>(SplitMix64(state)) | 1u);
+    increments_.push_back(static_cast<std::uint32_t>(SplitMix64(state)));
+  }
+}
+
+void MinHasher32::Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const {
+  std::fill(signature.begin(), signature.end(), kEmptySlot);
+  constexpr std::size_t kChunk = 256;  // folded keys on the stack, no allocation
+  std::uint32_t folded[kChunk];
+  for (std::size_t begin = 0; begin < shingles.size(); begin += kChunk) {
+    const std::size_t count = std::min(kChunk, shingles.size() - begin);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::uint64_t x = shingles[begin + i];
+      folded[i] = static_cast<std::uint32_t>(x ^ (x >> 32));
+    }
+    SignSlots32(folded, count, multipliers_.data(), increments_.data(), signature.data(), multipliers_.size());
+  }
+}
+
+OnePermutationHasher::OnePermutationHasher(int num_perm, std::uint64_t seed) : num_perm_(num_perm), seed_(seed) {
+  if (num_perm <= 0) throw Error("num_perm must be positive");
+  std::uint64_t state = seed;
+  multiplier_ = SplitMix64(state) | 1u;
+}
+
+void OnePermutationHasher::Sign(std::span<const std::uint64_t> shingles,
+                                std::span<std::uint32_t> signature) const {
+  const auto k = static_cast<std::uint64_t>(num_perm_);
+  std::fill(signature.begin(), signature.end(), kEmptySlot);
+  // Bins filled by some shingle: a value of UINT32_MAX is possible, so track them apart.
+  constexpr std::size_t kMaxStackBins = 1024;
+  bool filled_storage[kMaxStackBins];
+  std::vector<bool> filled_heap;
+  const bool on_stack = k <= kMaxStackBins;
+  if (!on_stack) filled_heap.assign(k, false);
+  auto filled = [&](std::uint64_t bin) { return on_stack ? filled_storage[bin] : static_cast<bool>(filled_heap[bin]); };
+  if (on_stack) std::fill(filled_storage, filled_storage + k, false);
+  std::size_t nonempty = 0;
+  for (const std::uint64_t x : shingles) {
+    const std::uint64_t g = Fmix64(x * multiplier_ ^ seed_);
+    const std::uint64_t bin = ((g >> 32) * k) >> 32;
+    const auto value = static_cast<std::uint32_t>(g);
+    if (!filled(bin)) {
+      ++nonempty;
+      if (on_stack) {
+        filled_storage[bin] = true;
+      } else {
+        filled_heap[bin] = true;
+      }
+    }
+    signature[bin] = std::min(signature[bin], value);
+  }
+  if (nonempty == 0 || nonempty == k) return;
+  // Optimal densification: each empty bin probes bins by its own hash sequence until it hits a
+  // filled one (expected k / nonempty probes); a bounded fallback keeps the loop finite.
+  for (std::uint64_t bin = 0; bin < k; ++bin) {
+    if (filled(bin)) continue;
+    std::uint64_t state = seed_ ^ (bin * 0x9e3779b97f4a7c15ull);
+    std::uint64_t source = k;
+    for (int attempt = 0; attempt < 64 * num_perm_; ++attempt) {
+      const std::uint64_t probe = ((SplitMix64(state) >> 32) * k) >> 32;
+      if (filled(probe)) {
+        source = probe;
+        break;
+      }
+    }
+    if (source == k) {
+      for (std::uint64_t step = 1; step < k; ++step) {
+        if (filled((bin + step) % k)) {
+          source = (bin + step) % k;
+          break;
+        }
+      }
+    }
+    signature[bin] = signature[source];
+  }
 }
 
 double EstimateJaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {

@@ -5,7 +5,8 @@
 // For sets A, B: P[slot i equal] ~= J(A, B), so the fraction of equal slots is an unbiased
 // estimate of Jaccard with standard deviation sqrt(J(1-J)/k) (tests check this bound).
 // An empty set gets all slots = UINT32_MAX; callers must not index empty sets (they are rejected).
-// A MinHasher is immutable after construction and may be shared by threads.
+// Sign runs an AVX2 kernel when the CPU has AVX2 (checked at construction) and a portable one
+// otherwise; both give identical signatures. Hashers are immutable and may be shared by threads.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -18,10 +19,45 @@ class MinHasher {
   int num_perm() const { return static_cast<int>(multipliers_.size()); }
   // Writes num_perm() slots into `signature`.
   void Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
+  // The same through the portable kernel only (tests and benchmarks compare the two).
+  void SignPortable(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
+  bool uses_avx2() const { return use_avx2_; }
 
  private:
   std::vector<std::uint64_t> multipliers_;
   std::vector<std::uint64_t> increments_;
+  bool use_avx2_ = false;
+};
+
+// Variants compared with MinHasher by bench/bench_sketch.cc; the pipeline does not use them.
+// MinHasher32: slot i = min over x of (a_i * fold(x) + b_i) mod 2^32, fold(x) = x xor (x >> 32),
+// a_i odd (a permutation of 32-bit values): half the multiply width, 8 slots per AVX2 multiply.
+class MinHasher32 {
+ public:
+  MinHasher32(int num_perm, std::uint64_t seed);
+  int num_perm() const { return static_cast<int>(multipliers_.size()); }
+  void Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
+
+ private:
+  std::vector<std::uint32_t> multipliers_;
+  std::vector<std::uint32_t> increments_;
+};
+
+// One-permutation hashing (Li, Owen & Zhang 2012) with optimal densification (Shrivastava 2017):
+// g(x) = fmix64(x * m xor seed) (m odd, from the seed; fmix64 is MurmurHash3's finalizer); the
+// high 32 bits of g scaled to k pick the bin, the low 32 bits are the value; slot = min value per bin. An empty bin i copies the
+// first non-empty bin among H(i, 1), H(i, 2), ... (H: SplitMix64-mixed (seed, i, attempt) mod k).
+// O(n + k) per set instead of O(n k); same collision probability J for non-empty sets.
+class OnePermutationHasher {
+ public:
+  OnePermutationHasher(int num_perm, std::uint64_t seed);
+  int num_perm() const { return num_perm_; }
+  void Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
+
+ private:
+  int num_perm_;
+  std::uint64_t multiplier_;
+  std::uint64_t seed_;
 };
 
 // Fraction of equal slots: the MinHash estimate of Jaccard.

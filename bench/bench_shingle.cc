@@ -1,0 +1,133 @@
+// The shingle stage: tokens -> sorted shingle hashes (word 5-grams and character 5-grams), and
+// the small-key hash under it (XXH3 on token-sized keys of random length), measured for
+// throughput and for latency (each hash feeds the next key's offset, xxHash's benchLatency).
+// Before timing, word shingles are checked against the definition in shingle.h.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "bench_inputs.h"
+#include "neardup/hash.h"
+#include "neardup/normalize.h"
+#include "neardup/shingle.h"
+
+namespace neardup::bench {
+namespace {
+
+// Tokens of every document, owned (the tokenizer's views do not outlive the next call).
+struct TokenizedCorpus {
+  std::vector<std::vector<std::string>> owned;
+  std::vector<std::vector<std::string_view>> tokens;
+  std::uint64_t text_bytes = 0;
+};
+
+TokenizedCorpus Tokenize(const std::vector<Document>& docs) {
+  TokenizedCorpus corpus;
+  Tokenizer tokenizer;
+  for (const Document& doc : docs) {
+    const auto& tokens = tokenizer.Tokenize(doc.text);
+    corpus.owned.emplace_back(tokens.begin(), tokens.end());
+    corpus.text_bytes += doc.text.size();
+  }
+  for (const auto& owned : corpus.owned) corpus.tokens.emplace_back(owned.begin(), owned.end());
+  return corpus;
+}
+
+// shingle.h's definition, spelled out: XXH3 over the n token hashes of each window.
+std::vector<std::uint64_t> ReferenceWordShingles(const std::vector<std::string_view>& tokens, int n) {
+  std::vector<std::uint64_t> out;
+  if (tokens.empty()) return out;
+  const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(n), tokens.size());
+  for (std::size_t i = 0; i + width <= tokens.size(); ++i) {
+    std::vector<std::uint64_t> window;
+    for (std::size_t j = i; j < i + width; ++j) window.push_back(Hash64(tokens[j], kTokenSeed));
+    out.push_back(Hash64(window.data(), window.size() * sizeof(std::uint64_t), kShingleSeed));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+template <ShingleKind kKind>
+void BM_Shingles(benchmark::State& state) {
+  const std::vector<Document>* docs = CorpusOrSkip(state);
+  if (docs == nullptr) return;
+  const TokenizedCorpus corpus = Tokenize(*docs);
+  std::vector<std::uint64_t> out;
+  std::uint64_t shingles = 0;
+  for (const auto& tokens : corpus.tokens) {
+    Shingles(tokens, kKind, 5, &out);
+    if (kKind == ShingleKind::kWord && out != ReferenceWordShingles(tokens, 5)) {
+      state.SkipWithError("word shingles differ from the definition");
+      return;
+    }
+    shingles += out.size();
+  }
+  for (auto _ : state) {
+    for (const auto& tokens : corpus.tokens) {
+      Shingles(tokens, kKind, 5, &out);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus.text_bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * docs->size()));
+  state.counters["shingles/s"] = benchmark::Counter(static_cast<double>(state.iterations() * shingles),
+                                                    benchmark::Counter::kIsRate);
+}
+
+BENCHMARK_TEMPLATE(BM_Shingles, ShingleKind::kWord)->Apply(CorpusArgs);
+BENCHMARK_TEMPLATE(BM_Shingles, ShingleKind::kChar)->Apply(CorpusArgs);
+
+// Random keys of 1..max_length bytes out of one buffer, as tokens are.
+struct KeySet {
+  std::string buffer;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> keys;  // offset, length
+  std::uint64_t bytes = 0;
+};
+
+KeySet RandomKeys(int max_length) {
+  KeySet set;
+  std::mt19937_64 random(7);
+  set.buffer.resize(1 << 20);
+  for (char& c : set.buffer) c = static_cast<char>(random());
+  for (int i = 0; i < 4096; ++i) {
+    const auto length = static_cast<std::uint32_t>(1 + random() % static_cast<std::uint64_t>(max_length));
+    const auto offset = static_cast<std::uint32_t>(random() % (set.buffer.size() - length));
+    set.keys.emplace_back(offset, length);
+    set.bytes += length;
+  }
+  return set;
+}
+
+void BM_TokenHashThroughput(benchmark::State& state) {
+  const KeySet set = RandomKeys(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    for (const auto& [offset, length] : set.keys) {
+      benchmark::DoNotOptimize(Hash64(set.buffer.data() + offset, length, kTokenSeed));
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * set.bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * set.keys.size()));
+}
+BENCHMARK(BM_TokenHashThroughput)->ArgName("max_len")->Arg(16)->Arg(64);
+
+void BM_TokenHashLatency(benchmark::State& state) {
+  const KeySet set = RandomKeys(static_cast<int>(state.range(0)));
+  std::uint64_t previous = 0;
+  for (auto _ : state) {
+    for (const auto& [offset, length] : set.keys) {
+      // The previous hash shifts this key by 0 or 1 byte: the calls cannot overlap.
+      previous = Hash64(set.buffer.data() + offset + (previous & 1), length, kTokenSeed);
+    }
+    benchmark::DoNotOptimize(previous);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * set.bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * set.keys.size()));
+}
+BENCHMARK(BM_TokenHashLatency)->ArgName("max_len")->Arg(16)->Arg(64);
+
+}  // namespace
+}  // namespace neardup::bench

@@ -1,0 +1,300 @@
+#include "neardup/bench_run.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "neardup/error.h"
+#include "neardup/pipeline.h"
+#include "neardup/write_jsonl.h"
+
+namespace neardup {
+namespace {
+
+namespace fs = std::filesystem;
+
+// VmHWM or VmRSS of this process from /proc/self/status, in bytes; 0 when unavailable.
+std::uint64_t StatusBytes(std::string_view key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.compare(0, key.size(), key) == 0 && line.size() > key.size() && line[key.size()] == ':') {
+      return std::strtoull(line.c_str() + key.size() + 1, nullptr, 10) * 1024u;
+    }
+  }
+  return 0;
+}
+
+// Resets the kernel's peak-RSS mark to the current RSS (Linux >= 4.0); false if not possible.
+bool ResetPeakRss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return static_cast<bool>(clear);
+}
+
+std::string SizeName(std::uint64_t bytes) {
+  char text[32];
+  if (bytes % 1'000'000'000 == 0) {
+    std::snprintf(text, sizeof(text), "%lluGB", static_cast<unsigned long long>(bytes / 1'000'000'000));
+  } else if (bytes % 1'000'000 == 0) {
+    std::snprintf(text, sizeof(text), "%lluMB", static_cast<unsigned long long>(bytes / 1'000'000));
+  } else {
+    std::snprintf(text, sizeof(text), "%lluB", static_cast<unsigned long long>(bytes));
+  }
+  return text;
+}
+
+const char* LanguageName(SynthLanguage language) {
+  switch (language) {
+    case SynthLanguage::kArabic:
+      return "ar";
+    case SynthLanguage::kEnglish:
+      return "en";
+    case SynthLanguage::kMixed:
+      return "mixed";
+  }
+  return "ar";
+}
+
+double Mb(std::uint64_t bytes) { return static_cast<double>(bytes) / 1e6; }
+
+double StageSeconds(const RunReport& report, const std::string& name) {
+  double seconds = 0;
+  for (const StageMeasure& stage : report.stages) {
+    if (stage.name == name) seconds += stage.seconds;
+  }
+  return seconds;
+}
+
+// Stage names in order of first appearance over all rows.
+std::vector<std::string> StageNames(const std::vector<BenchRow>& rows) {
+  std::vector<std::string> names;
+  for (const BenchRow& row : rows) {
+    for (const StageMeasure& stage : row.report.stages) {
+      if (std::find(names.begin(), names.end(), stage.name) == names.end()) names.push_back(stage.name);
+    }
+  }
+  return names;
+}
+
+double MbPerSecond(const BenchRow& row) {
+  return row.report.total_seconds > 0 ? Mb(row.bytes) / row.report.total_seconds : 0;
+}
+
+double BytesPerDocument(const BenchRow& row) {
+  if (row.documents == 0 || row.peak_rss_bytes < row.start_rss_bytes) return 0;
+  return static_cast<double>(row.peak_rss_bytes - row.start_rss_bytes) / static_cast<double>(row.documents);
+}
+
+// The one-thread row of the same corpus, for speed-ups.
+const BenchRow* OneThreadRow(const std::vector<BenchRow>& rows, const BenchRow& row) {
+  for (const BenchRow& other : rows) {
+    if (other.corpus == row.corpus && other.threads == 1) return &other;
+  }
+  return nullptr;
+}
+
+BenchRow RunOnce(const std::string& corpus, const std::vector<std::string>& inputs, int threads,
+                 const PipelineConfig& base, const fs::path& output_dir) {
+  PipelineConfig config = base;
+  config.threads = threads;
+  config.quiet = true;
+  BenchRow row;
+  row.corpus = corpus;
+  row.threads = threads;
+  row.rss_per_run = ResetPeakRss();
+  row.start_rss_bytes = StatusBytes("VmRSS");
+  const auto start = std::chrono::steady_clock::now();
+  row.report = RunAndWrite(config, inputs, output_dir.string());
+  row.report.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  row.peak_rss_bytes = row.rss_per_run ? StatusBytes("VmHWM") : PeakRssBytes();
+  if (row.peak_rss_bytes == 0) {
+    row.peak_rss_bytes = PeakRssBytes();
+    row.rss_per_run = false;
+  }
+  row.bytes = row.report.read_stats.bytes;
+  row.documents = row.report.read;
+  std::error_code error;
+  fs::remove_all(output_dir, error);
+  return row;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> ParseByteSize(std::string_view text) {
+  std::uint64_t value = 0;
+  std::size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (value > (UINT64_MAX - 9) / 10) return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+  }
+  if (i == 0) return std::nullopt;
+  std::string_view unit = text.substr(i);
+  if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.remove_suffix(1);
+  std::uint64_t scale = 1;
+  if (unit.empty()) {
+    scale = 1;
+  } else if (unit == "K" || unit == "k") {
+    scale = 1'000;
+  } else if (unit == "M" || unit == "m") {
+    scale = 1'000'000;
+  } else if (unit == "G" || unit == "g") {
+    scale = 1'000'000'000;
+  } else if (unit == "T" || unit == "t") {
+    scale = 1'000'000'000'000;
+  } else {
+    return std::nullopt;
+  }
+  if (value > UINT64_MAX / scale) return std::nullopt;
+  return value * scale;
+}
+
+std::vector<BenchRow> RunBench(const BenchOptions& options, const PipelineConfig& config, std::ostream* log) {
+  std::vector<int> threads = options.threads;
+  if (threads.empty()) {
+    PipelineConfig all = config;
+    all.threads = 0;
+    threads = {1};
+    if (EffectiveThreads(all) > 1) threads.push_back(EffectiveThreads(all));
+  }
+  const fs::path work = options.work_dir.empty() ? fs::temp_directory_path() : fs::path(options.work_dir);
+  std::error_code error;
+  fs::create_directories(work, error);
+  if (error) throw Error(work.string() + ": cannot create folder: " + error.message());
+  const std::string tag = std::to_string(getpid());
+  const fs::path output_dir = work / ("neardup_bench_out_" + tag);
+  std::vector<BenchRow> rows;
+  auto run_all = [&](const std::string& corpus, const std::vector<std::string>& inputs, double generate_seconds) {
+    for (int count : threads) {
+      if (log != nullptr) *log << "neardup bench: " << corpus << ", " << count << " thread(s)..." << std::flush;
+      BenchRow row = RunOnce(corpus, inputs, count, config, output_dir);
+      row.generate_seconds = generate_seconds;
+      if (log != nullptr) *log << " " << row.report.total_seconds << " s\n";
+      rows.push_back(std::move(row));
+    }
+  };
+  if (!options.inputs.empty()) {
+    std::string name;
+    for (const std::string& input : options.inputs) name += (name.empty() ? "" : " ") + input;
+    run_all(name, options.inputs, 0);
+    return rows;
+  }
+  for (const std::uint64_t size : options.sizes) {
+    const std::string corpus = std::string("synth-") + LanguageName(options.language) + " " + SizeName(size);
+    const fs::path path = work / ("neardup_bench_" + tag + "_" + SizeName(size) + ".jsonl");
+    SynthConfig synth;
+    synth.seed = options.corpus_seed;
+    synth.target_bytes = size;
+    synth.language = options.language;
+    if (log != nullptr) *log << "neardup bench: generating " << corpus << " in " << path.string() << "..." << std::flush;
+    const auto start = std::chrono::steady_clock::now();
+    WriteSynthCorpus(synth, path.string());
+    const double generate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (log != nullptr) *log << " " << generate_seconds << " s\n";
+    try {
+      run_all(corpus, {path.string()}, generate_seconds);
+    } catch (...) {
+      if (!options.keep_corpus) fs::remove(path, error);
+      throw;
+    }
+    if (!options.keep_corpus) fs::remove(path, error);
+  }
+  return rows;
+}
+
+std::string BenchTable(const std::vector<BenchRow>& rows) {
+  const std::vector<std::string> stages = StageNames(rows);
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  char cell[64];
+  auto column = [&](const char* format, auto value) {
+    std::snprintf(cell, sizeof(cell), format, value);
+    out << cell;
+  };
+  column("%-22s", "corpus");
+  column("%10s", "MB");
+  column("%10s", "docs");
+  column("%8s", "threads");
+  column("%9s", "MB/s");
+  column("%10s", "docs/s");
+  column("%8s", "speedup");
+  column("%9s", "total_s");
+  for (const std::string& stage : stages) column(" %11s", (stage + "_s").c_str());
+  column(" %11s", "peak_rss_MB");
+  column("%10s", "bytes/doc");
+  out << "\n";
+  bool process_wide = false;
+  for (const BenchRow& row : rows) {
+    column("%-22s", row.corpus.substr(0, 22).c_str());
+    column("%10.1f", Mb(row.bytes));
+    column("%10llu", static_cast<unsigned long long>(row.documents));
+    column("%8d", row.threads);
+    column("%9.1f", MbPerSecond(row));
+    column("%10.0f", row.report.total_seconds > 0 ? static_cast<double>(row.documents) / row.report.total_seconds : 0.0);
+    const BenchRow* one = OneThreadRow(rows, row);
+    column("%8.2f", one != nullptr && row.report.total_seconds > 0 ? one->report.total_seconds / row.report.total_seconds : 0.0);
+    column("%9.2f", row.report.total_seconds);
+    for (const std::string& stage : stages) column(" %11.3f", StageSeconds(row.report, stage));
+    column("%11.1f", Mb(row.peak_rss_bytes));
+    out << (row.rss_per_run ? " " : "*");
+    column("%10.0f", BytesPerDocument(row));
+    out << "\n";
+    process_wide = process_wide || !row.rss_per_run;
+  }
+  out << "MB = 10^6 bytes of input; speedup = one-thread time / this time; bytes/doc = (peak RSS - RSS at start) / docs.\n";
+  if (process_wide) out << "* process-wide peak (the per-run peak could not be reset)\n";
+  return out.str();
+}
+
+std::string BenchJson(const std::vector<BenchRow>& rows) {
+  std::string out = "{\"rows\": [";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const BenchRow& row = rows[i];
+    out.append(i == 0 ? "\n  {" : ",\n  {");
+    auto member = [&](const char* key, auto value, bool first = false) {
+      if (!first) out.append(", ");
+      AppendJsonString(&out, key);
+      out.append(": ");
+      AppendJsonNumber(&out, value);
+    };
+    AppendJsonString(&out, "corpus");
+    out.append(": ");
+    AppendJsonString(&out, row.corpus);
+    member("bytes", row.bytes);
+    member("documents", row.documents);
+    member("threads", static_cast<std::uint64_t>(row.threads));
+    member("seconds", row.report.total_seconds);
+    member("mb_per_second", MbPerSecond(row));
+    member("docs_per_second",
+           row.report.total_seconds > 0 ? static_cast<double>(row.documents) / row.report.total_seconds : 0.0);
+    const BenchRow* one = OneThreadRow(rows, row);
+    member("speedup", one != nullptr && row.report.total_seconds > 0 ? one->report.total_seconds / row.report.total_seconds : 0.0);
+    member("generate_seconds", row.generate_seconds);
+    member("peak_rss_bytes", row.peak_rss_bytes);
+    member("start_rss_bytes", row.start_rss_bytes);
+    out.append(", \"peak_rss_per_run\": ");
+    out.append(row.rss_per_run ? "true" : "false");
+    member("bytes_per_document", BytesPerDocument(row));
+    member("kept", row.report.kept);
+    member("duplicate", row.report.duplicate);
+    member("rejected", row.report.rejected);
+    member("candidate_pairs", row.report.candidate_pairs);
+    out.append(", \"stages\": {");
+    bool first = true;
+    for (const std::string& stage : StageNames({row})) {
+      member(stage.c_str(), StageSeconds(row.report, stage), first);
+      first = false;
+    }
+    out.append("}}");
+  }
+  out.append("\n]}\n");
+  return out;
+}
+
+}  // namespace neardup

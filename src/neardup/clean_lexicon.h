@@ -1,0 +1,81 @@
+#pragma once
+// The clean stage's line normalization and its data-driven lexicon (data/boilerplate_markers.tsv,
+// data/boilerplate_time_words.tsv, embedded in the binary). MatchNormalize turns a line into the
+// words markers are compared on: lower case (ASCII, Latin-1, Greek, Cyrillic), Latin-1 accents and
+// Arabic letter variants folded (FoldArabic, plus teh marbuta -> heh), Arabic-Indic digits -> ASCII,
+// everything that is not a letter, mark or digit separates words. No ICU, no allocation once the
+// buffers are warm. A CleanLexicon is built once (throws Error on a malformed data row), is then
+// immutable and may be shared by threads; its lookups take normalized words.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace neardup {
+
+// A line after match normalization: `text` holds the words joined by one space; `words` views it.
+struct MatchLine {
+  std::string text;
+  std::vector<std::string_view> words;
+  std::vector<std::uint8_t> numeric;  // numeric[i]: words[i] is all digits
+  void Clear() {
+    text.clear();
+    words.clear();
+    numeric.clear();
+  }
+};
+
+// Normalizes `line` (valid UTF-8; invalid bytes separate words) into `out` (cleared first).
+void MatchNormalize(std::string_view line, MatchLine* out);
+
+enum class MarkerKind : std::uint8_t {
+  kNone,
+  kComments,    // comment widget or heading
+  kRelated,     // related / read-also / most-read heading
+  kWidget,      // share, print, subscribe, tags, advert, cookie, copyright
+  kNavigation,  // menu and pager labels
+  kSource,      // "Source: X"
+  kPromo,       // app or newsletter promotion
+};
+
+// Bits of the time-word classes (boilerplate_time_words.tsv).
+enum TimeWordBits : std::uint8_t {
+  kTimeUnit = 1,
+  kTimeRelative = 2,
+  kTimeMonth = 4,
+  kTimeWeekday = 8,
+  kTimeNumber = 16,
+  kTimeLabel = 32,
+};
+
+struct MarkerMatch {
+  MarkerKind kind = MarkerKind::kNone;
+  bool whole_line = false;  // matched as a whole line (a heading), not as a prefix
+  std::size_t phrase_words = 0;  // words of the matched phrase
+};
+
+class CleanLexicon {
+ public:
+  CleanLexicon();  // parses the embedded data files
+  // Builds from explicit file contents (tests).
+  CleanLexicon(std::string_view markers_tsv, std::string_view time_words_tsv);
+
+  // Marker of a normalized line (numbers ignored): whole-line phrases first, then prefixes when
+  // the line has at most `max_prefix_words` words. `scratch` is a caller-owned buffer.
+  MarkerMatch Marker(const MatchLine& line, std::size_t max_prefix_words, std::string* scratch) const;
+  // A short call to action addressed to the reader: first word a cta word, another an address word.
+  bool IsCallToAction(const MatchLine& line) const;
+  // TimeWordBits of a normalized word, 0 if none.
+  std::uint8_t TimeWord(std::string_view word) const;
+
+ private:
+  void Parse(std::string_view markers_tsv, std::string_view time_words_tsv);
+  std::unordered_map<std::uint64_t, MarkerKind> line_markers_;
+  std::unordered_map<std::uint64_t, MarkerKind> prefix_markers_;
+  std::size_t longest_prefix_ = 0;  // in words
+  std::unordered_map<std::uint64_t, std::uint8_t> time_words_;
+  std::unordered_map<std::uint64_t, std::uint8_t> cta_words_;      // 1 = cta, 2 = address
+};
+
+}  // namespace neardup

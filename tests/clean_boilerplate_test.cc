@@ -1,0 +1,558 @@
+// Tests of the clean stage (issue #3): the gold lines of the seeds, each signal on hand-made
+// English, French and Arabic pages, article text that must stay, the repetition thresholds on
+// generated dumps, and copy-mode results with injected boilerplate.
+#include "neardup/clean_boilerplate.h"
+
+#include <gtest/gtest.h>
+
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "neardup/clean_lexicon.h"
+#include "neardup/clean_run.h"
+#include "neardup/error.h"
+#include "neardup/normalize.h"
+#include "neardup/pipeline.h"
+#include "neardup/read_inputs.h"
+#include "neardup/shingle.h"
+#include "testing/synth_near_dups.h"
+
+namespace neardup {
+namespace {
+
+std::vector<std::string> SplitLinesForTest(const std::string& text) {
+  std::vector<std::string> lines;
+  std::string line;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' || text[i] == '\n') {
+      lines.push_back(line);
+      line.clear();
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    } else {
+      line.push_back(text[i]);
+    }
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+bool IsBlank(const std::string& line) { return line.find_first_not_of(" \t\xC2\xA0") == std::string::npos; }
+
+Document MakeDoc(std::string id, std::string text, std::uint64_t ordinal = 0) {
+  Document doc;
+  doc.id = std::move(id);
+  doc.text = std::move(text);
+  doc.ordinal = ordinal;
+  return doc;
+}
+
+// Line number (1-based) -> reason, for the non-blank lines of `original` that `doc` removed.
+std::map<std::uint32_t, std::string> RemovedLines(const Document& doc, const std::string& original) {
+  const std::vector<std::string> lines = SplitLinesForTest(original);
+  std::map<std::uint32_t, std::string> removed;
+  for (const RemovedSpan& span : doc.removed) {
+    EXPECT_LE(span.first_line, span.last_line);
+    EXPECT_LE(span.last_line, lines.size());
+    EXPECT_FALSE(IsBlank(lines[span.first_line - 1])) << "span starts on a blank line";
+    EXPECT_FALSE(IsBlank(lines[span.last_line - 1])) << "span ends on a blank line";
+    for (std::uint32_t line = span.first_line; line <= span.last_line && line <= lines.size(); ++line) {
+      if (!IsBlank(lines[line - 1])) removed[line] = span.reason;
+    }
+  }
+  return removed;
+}
+
+// Cleans `texts` as one dump; returns the removed non-blank lines of each.
+std::vector<std::map<std::uint32_t, std::string>> CleanDump(const std::vector<std::string>& texts,
+                                                            std::vector<Document>* cleaned = nullptr) {
+  std::vector<Document> docs;
+  for (std::size_t i = 0; i < texts.size(); ++i) docs.push_back(MakeDoc(std::to_string(i), texts[i], i));
+  const BoilerplateCleaner cleaner(docs);
+  std::vector<std::map<std::uint32_t, std::string>> removed;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    cleaner.Clean(&docs[i]);
+    removed.push_back(RemovedLines(docs[i], texts[i]));
+  }
+  if (cleaned != nullptr) *cleaned = std::move(docs);
+  return removed;
+}
+
+std::map<std::uint32_t, std::string> CleanOne(const std::string& text) { return CleanDump({text})[0]; }
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// gold.json's "boilerplate_lines": id -> set of 1-based lines (ranges expanded).
+std::map<std::string, std::set<std::uint32_t>> ReadGoldBoilerplate(const std::string& json) {
+  std::map<std::string, std::set<std::uint32_t>> gold;
+  const std::size_t start = json.find("\"boilerplate_lines\"");
+  EXPECT_NE(start, std::string::npos);
+  const std::size_t open = json.find('{', start);
+  std::size_t close = open;
+  int depth = 0;
+  for (bool in_string = false; close < json.size(); ++close) {
+    const char c = json[close];
+    if (in_string) {
+      if (c == '\\') ++close;
+      if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      break;
+    }
+  }
+  const std::string object = json.substr(open, close - open + 1);
+  const std::regex entry(R"re("([0-9a-f_]+)"\s*:\s*\[((?:\s*\[\s*\d+\s*,\s*\d+\s*,\s*"[^"]*"\s*\]\s*,?)*)\s*\])re");
+  const std::regex range(R"re(\[\s*(\d+)\s*,\s*(\d+))re");
+  for (auto it = std::sregex_iterator(object.begin(), object.end(), entry); it != std::sregex_iterator(); ++it) {
+    std::set<std::uint32_t>& lines = gold[(*it)[1].str()];
+    const std::string ranges = (*it)[2].str();
+    for (auto r = std::sregex_iterator(ranges.begin(), ranges.end(), range); r != std::sregex_iterator(); ++r) {
+      for (std::uint32_t line = std::stoul((*r)[1].str()); line <= std::stoul((*r)[2].str()); ++line) {
+        lines.insert(line);
+      }
+    }
+  }
+  return gold;
+}
+
+std::vector<Document> ReadSeeds() {
+  ReadStats stats;
+  return ReadInputs({NEARDUP_SOURCE_DIR "/corpus/seeds"}, ReadConfig{}, &stats);
+}
+
+TEST(CleanBoilerplate, SeedsMatchGoldLinesExactly) {
+  const auto gold = ReadGoldBoilerplate(ReadWholeFile(NEARDUP_SOURCE_DIR "/corpus/seeds/gold.json"));
+  ASSERT_EQ(gold.size(), 5u);
+  std::vector<Document> docs = ReadSeeds();
+  ASSERT_EQ(docs.size(), 5u);
+  const std::vector<Document> originals = docs;
+  const BoilerplateCleaner cleaner(docs);
+  std::size_t true_positive = 0, false_positive = 0, false_negative = 0;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    cleaner.Clean(&docs[i]);
+    ASSERT_TRUE(gold.contains(docs[i].id)) << docs[i].id;
+    const std::vector<std::string> lines = SplitLinesForTest(originals[i].text);
+    std::set<std::uint32_t> expected;
+    for (std::uint32_t line : gold.at(docs[i].id)) {
+      if (!IsBlank(lines[line - 1])) expected.insert(line);
+    }
+    std::set<std::uint32_t> got;
+    for (const auto& [line, reason] : RemovedLines(docs[i], originals[i].text)) got.insert(line);
+    for (std::uint32_t line : got) (expected.contains(line) ? true_positive : false_positive) += 1;
+    for (std::uint32_t line : expected) false_negative += got.contains(line) ? 0 : 1;
+    EXPECT_EQ(got, expected) << docs[i].id;
+  }
+  ASSERT_GT(true_positive, 0u);
+  const double precision = static_cast<double>(true_positive) / static_cast<double>(true_positive + false_positive);
+  const double recall = static_cast<double>(true_positive) / static_cast<double>(true_positive + false_negative);
+  EXPECT_EQ(precision, 1.0);
+  EXPECT_EQ(recall, 1.0);
+  EXPECT_EQ(true_positive, 21u);  // gold.json: 21 non-blank boilerplate lines
+}
+
+TEST(CleanBoilerplate, SeedReasonsAndCleanedText) {
+  std::vector<Document> docs = ReadSeeds();
+  const BoilerplateCleaner cleaner(docs);
+  Document& doc = docs[2];
+  ASSERT_EQ(doc.id, "002_dc91764ec0d952e3");
+  cleaner.Clean(&doc);
+  ASSERT_EQ(doc.removed.size(), 3u);
+  EXPECT_EQ(doc.removed[0].reason, "promo");
+  EXPECT_EQ(doc.removed[1].reason, "comment_block");
+  EXPECT_EQ(doc.removed[2].reason, "related_block");
+  EXPECT_EQ(doc.removed[2].first_line, 26u);
+  EXPECT_EQ(doc.removed[2].last_line, 46u);
+  // The article ends with its last paragraph; title and in-article headings stay.
+  EXPECT_TRUE(doc.text.ends_with("بالأمن الاقتصادي والقومي الأميركي\"."));
+  EXPECT_NE(doc.text.find("تحديات صينية\n"), std::string::npos);
+  EXPECT_NE(doc.text.find("أزمة رقائق \"هواوي\""), std::string::npos);
+}
+
+TEST(CleanBoilerplate, NothingOfSeed002FurnitureReachesItsShingles) {
+  std::vector<Document> docs = ReadSeeds();
+  const std::string original = docs[2].text;
+  const BoilerplateCleaner cleaner(docs);
+  cleaner.Clean(&docs[2]);
+  Tokenizer tokenizer;
+  std::vector<std::uint64_t> kept;
+  WordShingles(tokenizer.Tokenize(docs[2].text), 5, &kept);
+  SortUnique(&kept);
+  const std::vector<std::string> lines = SplitLinesForTest(original);
+  std::size_t furniture_shingles = 0;
+  for (std::size_t line = 22; line <= 46; ++line) {  // promo, comment widget, related block
+    std::vector<std::uint64_t> shingles;
+    const auto& tokens = tokenizer.Tokenize(lines[line - 1]);
+    if (tokens.size() < 5) continue;
+    WordShingles(tokens, 5, &shingles);
+    for (std::uint64_t shingle : shingles) {
+      ++furniture_shingles;
+      EXPECT_FALSE(std::binary_search(kept.begin(), kept.end(), shingle)) << "line " << line;
+    }
+  }
+  EXPECT_GT(furniture_shingles, 500u);
+  // Words found only in the furniture do not reach the tokens either.
+  const auto& tokens = tokenizer.Tokenize(docs[2].text);
+  for (std::string_view word : {"daily8", "التعليقات", "ترامب", "ميتا", "الاقتصاديه"}) {
+    EXPECT_EQ(std::count(tokens.begin(), tokens.end(), word), 0) << word;
+  }
+}
+
+TEST(CleanBoilerplate, EnglishWidgetsAndTrailingRelatedBlock) {
+  const std::string page =
+      "Home > World > Europe\n"                                                   // 1
+      "Storm floods the old harbour of Porto\n"                                   // 2
+      "Share this article\n"                                                      // 3
+      "Heavy rain flooded the old harbour on Monday, and the city closed the river road.\n"  // 4
+      "\n"
+      "Officials said the water would recede within two days.\n"                 // 6
+      "Residents\n"                                                               // 7
+      "Many residents spent the night with relatives, the mayor said.\n"          // 8
+      "Try our new weather app for free\n"                                        // 9
+      "Related stories\n"                                                         // 10
+      "Reuters\n"                                                                 // 11
+      "5 minutes ago\n"                                                           // 12
+      "- Reuters\n"                                                               // 13
+      "Markets slip as oil prices climb\n"                                        // 14
+      "Leave a comment\n";                                                        // 15
+  const auto removed = CleanOne(page);
+  const std::map<std::uint32_t, std::string> expected = {
+      {1, "navigation"},    {3, "widget_marker"},  {9, "promo"},          {10, "related_block"},
+      {11, "related_block"}, {12, "related_block"}, {13, "related_block"}, {14, "related_block"},
+      {15, "comment_block"}};
+  EXPECT_EQ(removed, expected);
+}
+
+TEST(CleanBoilerplate, FrenchSignals) {
+  const std::string page =
+      "Accueil » Monde » Europe\n"                                                     // 1
+      "La tempête inonde le vieux port de Marseille\n"                                 // 2
+      "Publié le 12 mars 2024 à 10h30\n"                                               // 3
+      "De fortes pluies ont inondé le vieux port lundi, selon la mairie.\n"            // 4
+      "À lire aussi : les inondations de 2023 en chiffres\n"                           // 5
+      "Les habitants ont passé la nuit chez des proches, a indiqué le maire.\n"        // 6
+      "Source : AFP\n"                                                                 // 7
+      "Partager\n"                                                                     // 8
+      "Découvrez notre newsletter gratuite\n"                                          // 9
+      "Commentaires\n"                                                                 // 10
+      "Aucun commentaire pour le moment.\n";                                           // 11
+  const auto removed = CleanOne(page);
+  const std::map<std::uint32_t, std::string> expected = {
+      {1, "navigation"},    {3, "timestamp"},     {5, "widget_marker"}, {7, "source_label"},
+      {8, "widget_marker"}, {9, "promo"},         {10, "comment_block"}, {11, "comment_block"}};
+  EXPECT_EQ(removed, expected);
+}
+
+TEST(CleanBoilerplate, ArabicTeaserHeaderSignals) {
+  // A teaser header without any heading: label, relative time, "- label" (as in seed 002).
+  const std::string page =
+      "الأمطار تغمر شوارع جدة\n"                                                     // 1
+      "غمرت الأمطار الغزيرة شوارع جدة أمس، وأعلنت الأمانة حالة الطوارئ في الأحياء المنخفضة.\n"  // 2
+      "وقال المتحدث إن فرق الدفاع المدني تعاملت مع أكثر من مئة بلاغ خلال الليل.\n"   // 3
+      "العربية\n"                                                                    // 4
+      "منذ ساعة واحدة\n"                                                             // 5
+      "- العربية\n"                                                                  // 6
+      "المصدر: واس\n";                                                               // 7
+  const auto removed = CleanOne(page);
+  const std::map<std::uint32_t, std::string> expected = {
+      {4, "source_label"}, {5, "timestamp"}, {6, "source_label"}, {7, "source_label"}};
+  EXPECT_EQ(removed, expected);
+}
+
+TEST(CleanBoilerplate, TimestampLines) {
+  const std::vector<std::string> timestamps = {
+      "5 minutes ago", "Updated 2 hours ago", "March 3, 2024", "Monday 3 March 2024 10:30 GMT",
+      "il y a 3 heures", "12 mars 2024", "منذ 35 دقائق", "الأحد 10 شوال 1436", "2024-03-12 10:30",
+      "12/03/2024", "hace 3 horas"};
+  for (const std::string& stamp : timestamps) {
+    const std::string page = "A title\n" + stamp + "\nThe council met on Monday to vote on the plan.\n";
+    const std::map<std::uint32_t, std::string> expected = {{2, "timestamp"}};
+    EXPECT_EQ(CleanOne(page), expected) << stamp;
+  }
+  const std::vector<std::string> not_timestamps = {"10 days that shook the world", "In March 2024 the council met.",
+                                                   "Chapter 3", "1.5", "منذ سنوات والمدينة تنتظر"};
+  for (const std::string& line : not_timestamps) {
+    const std::string page = "A title\n" + line + "\nThe council met on Monday to vote on the plan.\n";
+    EXPECT_TRUE(CleanOne(page).empty()) << line;
+  }
+}
+
+TEST(CleanBoilerplate, RelatedAndCommentWordsInsideTheArticleStay) {
+  const std::vector<std::string> pages = {
+      "Council approves harbour plan\n"
+      "The council approved the plan after a debate about related costs.\n"
+      "Comments from residents were mostly positive, the mayor said.\n"
+      "Related\n"
+      "The related works will start in May and last two years.\n"
+      "Share prices of the builder rose 3%.\n"
+      "Most read newspapers covered the vote on their front page.\n"
+      "Read also the full report, which the council published online.\n"
+      "He declined to comment.\n"
+      "The plan was approved.\n"
+      "Comments\n"
+      "Residents can send comments to the council until June.\n"
+      "The council will answer each of them in writing.\n"
+      "The vote was the last of the session.\n"
+      "Work starts in May.\n",
+      "Le conseil approuve le plan du port\n"
+      "Les commentaires des habitants ont été positifs, selon le maire.\n"
+      "Sur le même sujet, le maire a répondu aux questions des journalistes.\n"
+      "Partager les coûts entre les communes reste un défi, a-t-il ajouté.\n"
+      "Les travaux commencent en mai.\n",
+      "مجلس المدينة يقر خطة الميناء\n"
+      "أقر المجلس الخطة بعد نقاش حول التكاليف ذات الصلة بالمشروع.\n"
+      "وكانت التعليقات على الخطة إيجابية في معظمها، بحسب رئيس البلدية.\n"
+      "أخبار ذات صلة بالمشروع نشرتها الصحف المحلية أمس.\n"
+      "وتبدأ الأعمال في مايو.\n"};
+  for (const std::string& page : pages) {
+    const auto removed = CleanOne(page);
+    // Only the bare "Related"/"Comments" heading lines of the first page may go (widget labels in
+    // the first half, each alone); every sentence stays.
+    for (const auto& [line, reason] : removed) {
+      const std::string text = SplitLinesForTest(page)[line - 1];
+      EXPECT_TRUE(text == "Related" || text == "Comments") << "removed: " << text << " (" << reason << ")";
+    }
+  }
+  // With a sentence after it, a comments heading in the second half cuts to the end only when what
+  // follows is furniture: here a short article's "Comments" subsection is kept entirely.
+  const auto first = CleanOne(pages[0]);
+  EXPECT_FALSE(first.contains(12));
+  EXPECT_FALSE(first.contains(15));
+}
+
+TEST(CleanBoilerplate, ArticleStructureStays) {
+  const std::string page =
+      "Ten things to know about the harbour plan\n"
+      "\n"
+      "The council approved the plan on Monday.\n"
+      "Key points\n"
+      "- A new sea wall\n"
+      "- Two pumping stations\n"
+      "- A park on the old quay\n"
+      "\"We waited twenty years for this,\" said one resident.\n"
+      "Costs | Benefits\n"
+      "What happens next\n"
+      "Work starts in May.\n"
+      "Nobody objected.\n";
+  EXPECT_TRUE(CleanOne(page).empty());
+}
+
+TEST(CleanBoilerplate, NavigationCrumbsAndListsWithSeparators) {
+  EXPECT_EQ(CleanOne("Title here\nHome | News | World\nBody text of the story goes here.\n"),
+            (std::map<std::uint32_t, std::string>{{2, "navigation"}}));
+  EXPECT_EQ(CleanOne("Title here\nالرئيسية / أخبار / محليات\nنص الخبر هنا.\n"),
+            (std::map<std::uint32_t, std::string>{{2, "navigation"}}));
+  // A ranked list and a URL use the same characters but are content.
+  EXPECT_TRUE(CleanOne("Best films\n1. The Conformist | Bernardo Bertolucci (Italy / France)\n"
+                       "2. Tristana | Luis Bunuel (France / Spain)\nhttp://www.example.org/a/b/c\n")
+                  .empty());
+}
+
+TEST(CleanBoilerplate, RepetitionThresholdScalesWithDumpSize) {
+  const CleanOptions options;
+  for (std::size_t size : {5u, 40u, 12000u}) {
+    const testing::SynthCorpus corpus = testing::MakeNearDuplicates(size, 0.0, 0.5, 0.9, 7 + size);
+    std::vector<Document> docs;
+    for (std::size_t i = 0; i < size; ++i) docs.push_back(MakeDoc(std::to_string(i), corpus.docs[i].text, i));
+    const std::uint64_t expected = std::max<std::uint64_t>(
+        options.min_repeat_docs,
+        static_cast<std::uint64_t>(std::ceil(options.repeat_doc_fraction * static_cast<double>(size))));
+    // A footer in exactly `threshold` unrelated documents is removed; one in threshold - 1 stays.
+    for (std::uint64_t copies : {expected - 1, expected}) {
+      std::vector<Document> dump = docs;
+      for (std::uint64_t i = 0; i < copies; ++i) dump[i].text += "\nFollow the Harbour Gazette on every network\n";
+      const BoilerplateCleaner cleaner(dump);
+      EXPECT_EQ(cleaner.repeat_threshold(), expected) << size;
+      Document first = dump[0];
+      cleaner.Clean(&first);
+      const bool removed = !first.removed.empty() && first.removed.back().reason == "repeated_line";
+      EXPECT_EQ(removed, copies >= expected) << "size " << size << ", footer in " << copies;
+      EXPECT_EQ(first.text.find("Harbour Gazette") == std::string::npos, copies >= expected);
+    }
+  }
+}
+
+TEST(CleanBoilerplate, CopiesOfOneArticleAreNotRepetition) {
+  // Six copies of one article (a word changed in each) share all their lines; they are one
+  // group, so nothing of them is "repeated", while a footer shared by three unrelated articles is.
+  const testing::SynthCorpus corpus = testing::MakeNearDuplicates(4, 0.0, 0.5, 0.9, 11);
+  std::vector<std::string> texts;
+  for (int copy = 0; copy < 6; ++copy) {
+    std::string text = "Harbour plan approved\n" + corpus.docs[0].text;
+    text += "\nEdited word number " + std::string(1, static_cast<char>('a' + copy)) + " here\n";
+    texts.push_back(text);
+  }
+  for (int other = 1; other < 4; ++other) texts.push_back(corpus.docs[other].text + "\nPrinted by the Gazette press\n");
+  const auto removed = CleanDump(texts);
+  for (int copy = 0; copy < 6; ++copy) EXPECT_TRUE(removed[copy].empty()) << copy;
+  for (int other = 6; other < 9; ++other) {
+    ASSERT_EQ(removed[other].size(), 1u) << other;
+    EXPECT_EQ(removed[other].begin()->second, "repeated_line");
+  }
+}
+
+TEST(CleanBoilerplate, TeaserOfAnotherDocumentIsCut) {
+  const std::string story_title = "Markets slip as oil prices climb for a third day";
+  const std::string story_lead =
+      "Stock markets in Europe slipped on Tuesday as the price of crude oil climbed for a third day "
+      "in a row, after producers said they would keep their output low until the end of the year "
+      "and traders worried about the cost of energy for factories and households this winter.";
+  const std::string story =
+      story_title + "\n" + story_lead +
+      "\nAnalysts expect the central bank to keep its rates unchanged next week, while the government "
+      "prepares a plan to help the households that spend the largest share of their income on heating.\n"
+      "Carmakers and chemical companies led the losses in Frankfurt and Paris, where several groups "
+      "warned that their margins would shrink in the last quarter because of higher input costs.\n"
+      "In London the index of leading shares closed almost flat, as gains of oil and mining groups "
+      "made up for the fall of retailers and airlines, which suffer most from the price of fuel.\n"
+      "Bond yields rose slightly and the euro lost ground against the dollar for the second session.\n";
+  const std::string article =
+      "Storm floods the old harbour of Porto\n"
+      "Heavy rain flooded the old harbour on Monday, and the city closed the river road for the day "
+      "while firefighters pumped water out of the cellars of the houses along the quay.\n"
+      "Officials said the water would recede within two days and that nobody had been hurt.\n"
+      "Many residents spent the night with relatives, the mayor said on local radio in the morning.\n"
+      "Reuters\n"
+      "10 minutes ago\n" +
+      story_title + "\n" + story_lead + "\n";
+  // The same lead as the last paragraph of an article, without page furniture, is content.
+  const std::string digest =
+      "Briefs of the day\n"
+      "The harbour of Porto reopened on Wednesday after two days of floods, the port authority said "
+      "in a statement, and ships were allowed back into the river mouth in the afternoon.\n"
+      "Farmers in the north asked for help after the storm destroyed part of the harvest this week.\n" +
+      story_lead + "\n";
+  std::vector<Document> cleaned;
+  const auto removed = CleanDump({story, article, digest}, &cleaned);
+  EXPECT_TRUE(removed[0].empty());
+  const std::map<std::uint32_t, std::string> expected = {
+      {5, "source_label"}, {6, "timestamp"}, {7, "teaser_near_duplicate"}, {8, "teaser_near_duplicate"}};
+  EXPECT_EQ(removed[1], expected);
+  EXPECT_TRUE(removed[2].empty());
+  EXPECT_EQ(cleaned[0].text, story);  // untouched when nothing is removed
+}
+
+TEST(CleanBoilerplate, CopyModeWithInjectedBoilerplateMatchesCleanData) {
+  const testing::SynthCorpus corpus = testing::MakeNearDuplicates(400, 0.3, 0.75, 0.95, 2024);
+  const std::vector<std::string> sites = {"Harbour Gazette", "Daily Planet", "Le Petit Journal", "الوطن اليوم"};
+  std::vector<Document> plain, noisy;
+  for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
+    const std::string& site = sites[(i * 7) % sites.size()];
+    const std::string& other = corpus.docs[(i + 1) % corpus.docs.size()].text;
+    std::string text = "Home > " + site + " > World\n" + corpus.docs[i].text + "\nShare this article\n" +
+                       "Follow " + site + " on every network\n" + "Related news\n" + site + "\n" +
+                       "3 hours ago\n" + other.substr(0, other.find('\n')) + "\nComments\n";
+    plain.push_back(MakeDoc(std::to_string(i), corpus.docs[i].text, i));
+    noisy.push_back(MakeDoc(std::to_string(i), text, i));
+  }
+  PipelineConfig config;
+  config.threads = 2;
+  config.clean = true;
+  PipelineConfig raw_config = config;
+  raw_config.clean = false;
+  const RunResult reference = Process(plain, raw_config, RunReport{});
+  const RunResult with_clean = Process(noisy, config, RunReport{});
+  const RunResult without_clean = Process(noisy, raw_config, RunReport{});
+  // Ground truth: documents of one family are duplicates.
+  auto pair_scores = [&](const RunResult& result) {
+    std::size_t true_pairs = 0, found = 0, correct = 0;
+    for (std::size_t a = 0; a < corpus.docs.size(); ++a) {
+      for (std::size_t b = a + 1; b < corpus.docs.size(); ++b) {
+        const bool same = corpus.docs[a].family == corpus.docs[b].family;
+        const bool joined = result.clusters.representative[a] == result.clusters.representative[b];
+        true_pairs += same ? 1 : 0;
+        found += joined ? 1 : 0;
+        correct += same && joined ? 1 : 0;
+      }
+    }
+    return std::make_pair(found == 0 ? 1.0 : static_cast<double>(correct) / static_cast<double>(found),
+                          static_cast<double>(correct) / static_cast<double>(true_pairs));
+  };
+  const auto [reference_precision, reference_recall] = pair_scores(reference);
+  const auto [clean_precision, clean_recall] = pair_scores(with_clean);
+  const auto [noisy_precision, noisy_recall] = pair_scores(without_clean);
+  EXPECT_GE(clean_precision, reference_precision);
+  EXPECT_GE(clean_recall, reference_recall);
+  EXPECT_EQ(with_clean.clusters.representative, reference.clusters.representative);
+  // The injected furniture is what cleaning removed, and it mattered without cleaning.
+  EXPECT_LT(noisy_recall, reference_recall);
+  for (std::size_t i = 0; i < with_clean.docs.size(); ++i) {
+    EXPECT_EQ(with_clean.docs[i].text, plain[i].text) << i;
+  }
+}
+
+TEST(CleanBoilerplate, CleanIsDeterministicAcrossThreads) {
+  std::vector<Document> docs = ReadSeeds();
+  std::vector<Document> serial = docs;
+  std::vector<Document> parallel = docs;
+  CleanDocuments(&serial);
+  PipelineConfig config;
+  config.threads = 2;
+  tbb::task_arena arena(2);
+  arena.execute([&] { CleanDocuments(&parallel); });
+  EXPECT_EQ(CleanedRecordsJsonl(serial), CleanedRecordsJsonl(parallel));
+}
+
+TEST(CleanLexicon, EmbeddedLexiconCoversArabicEnglishFrench) {
+  const CleanLexicon lexicon;
+  MatchLine line;
+  std::string scratch;
+  auto kind = [&](std::string_view text) {
+    MatchNormalize(text, &line);
+    return lexicon.Marker(line, 12, &scratch).kind;
+  };
+  EXPECT_EQ(kind("أخبار ذات صلة"), MarkerKind::kRelated);
+  EXPECT_EQ(kind("اخبار ذات صله"), MarkerKind::kRelated);  // alef and teh marbuta folded
+  EXPECT_EQ(kind("Related News"), MarkerKind::kRelated);
+  EXPECT_EQ(kind("À LIRE AUSSI"), MarkerKind::kRelated);
+  EXPECT_EQ(kind("Comments (12)"), MarkerKind::kComments);
+  EXPECT_EQ(kind("التعليقات"), MarkerKind::kComments);
+  EXPECT_EQ(kind("Commentaires"), MarkerKind::kComments);
+  EXPECT_EQ(kind("Kommentare"), MarkerKind::kComments);
+  EXPECT_EQ(kind("Noticias relacionadas"), MarkerKind::kRelated);
+  EXPECT_EQ(kind("Related costs rose"), MarkerKind::kNone);
+  MatchNormalize("Discover what our app can do for you", &line);
+  EXPECT_TRUE(lexicon.IsCallToAction(line));
+  MatchNormalize("Discover the old town", &line);
+  EXPECT_FALSE(lexicon.IsCallToAction(line));
+}
+
+TEST(CleanLexicon, CustomLexiconAndMalformedRows) {
+  const CleanLexicon lexicon("xx\trelated\tline\tZum Weiterlesen\n# comment\n", "xx\tunit\tstunde\n");
+  MatchLine line;
+  std::string scratch;
+  MatchNormalize("zum weiterlesen:", &line);
+  EXPECT_EQ(lexicon.Marker(line, 12, &scratch).kind, MarkerKind::kRelated);
+  EXPECT_EQ(lexicon.TimeWord("stunde"), kTimeUnit);
+  EXPECT_THROW(CleanLexicon("xx\trelated\tline\n", ""), Error);
+  EXPECT_THROW(CleanLexicon("xx\tbogus\tline\tfoo\n", ""), Error);
+  EXPECT_THROW(CleanLexicon("", "xx\tunit\n"), Error);
+}
+
+TEST(CleanLexicon, MatchNormalizeFoldsCaseAccentsArabicAndDigits) {
+  MatchLine line;
+  MatchNormalize("  Été — «Publié» le ١٢/٠٣ ", &line);
+  EXPECT_EQ(line.text, "ete publie le 12 03");
+  ASSERT_EQ(line.words.size(), 5u);
+  EXPECT_EQ(line.numeric, (std::vector<std::uint8_t>{0, 0, 0, 1, 1}));
+  MatchNormalize("أَخْبَارٌ ذاتُ صِلَة", &line);
+  EXPECT_EQ(line.text, "اخبار ذات صله");
+}
+
+}  // namespace
+}  // namespace neardup
