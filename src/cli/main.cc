@@ -1,5 +1,7 @@
 // The neardup command: parses the command line, runs the job, maps exceptions to exit codes
 // (0 all documents accounted for, 1 run failed and no output replaced, 2 usage error).
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -8,6 +10,7 @@
 #include "neardup/error.h"
 #include "neardup/eval_clusters.h"
 #include "neardup/pipeline.h"
+#include "neardup/progress.h"
 #include "neardup/report_html.h"
 #include "neardup/version.h"
 #include "neardup/write_atomic.h"
@@ -26,7 +29,11 @@ int main(int argc, char** argv) {
         std::cout << neardup::VersionText();
         return 0;
       case neardup::cli::CommandKind::kDedup: {
-        const neardup::RunReport report = neardup::RunAndWrite(command.config, command.inputs, command.output);
+        neardup::RunReport report;
+        {
+          neardup::Progress progress(!command.config.quiet && ::isatty(2) != 0);
+          report = neardup::RunAndWrite(command.config, command.inputs, command.output, &progress);
+        }
         if (!command.config.quiet) {
           std::cerr << "neardup: read " << report.read << ", kept " << report.kept << ", duplicate "
                     << report.duplicate << ", rejected " << report.rejected << " in " << report.clusters

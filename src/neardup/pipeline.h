@@ -10,6 +10,7 @@
 #include "neardup/cluster_result.h"
 #include "neardup/config.h"
 #include "neardup/document.h"
+#include "neardup/progress.h"
 #include "neardup/run_report.h"
 
 namespace neardup {
@@ -21,14 +22,18 @@ struct RunResult {
 };
 
 // Everything but writing, on already-read documents (tests and benchmarks use it directly).
-RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunReport report);
+// `progress`, when given, is told each stage and each document as it goes (for the CLI's
+// progress line); it never changes the result.
+RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunReport report,
+                  Progress* progress = nullptr);
 
 // Reads `inputs`, processes them, and returns the result (no file written).
-RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inputs);
+RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inputs,
+              Progress* progress = nullptr);
 
 // Run + write the four outputs into `output_dir` (created if needed, checked before reading).
 RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
-                      const std::string& output_dir);
+                      const std::string& output_dir, Progress* progress = nullptr);
 
 // Number of worker threads a config asks for (0 = all cores).
 int EffectiveThreads(const PipelineConfig& config);

@@ -10,6 +10,7 @@
 
 #include "neardup/clean_utf8.h"
 #include "neardup/error.h"
+#include "neardup/progress.h"
 #include "neardup/read_compressed.h"
 #include "neardup/read_jsonl.h"
 
@@ -120,7 +121,8 @@ void ReadTxt(const InputFile& file, const ReadConfig& config, std::vector<Docume
 }
 
 void ReadJsonl(const InputFile& file, const ReadConfig& config, std::vector<Document>* docs,
-               ReadStats* stats, tbb::enumerable_thread_specific<JsonlParser>& parsers) {
+               ReadStats* stats, tbb::enumerable_thread_specific<JsonlParser>& parsers,
+               Progress* progress) {
   LineReader reader(OpenByteSource(file.path), file.path);
   constexpr std::size_t kBatchBytes = 8u << 20;
   struct PendingLine {
@@ -144,6 +146,7 @@ void ReadJsonl(const InputFile& file, const ReadConfig& config, std::vector<Docu
       }
       std::string().swap(batch[i].text);
     });
+    if (progress != nullptr) progress->Add(batch.size(), batch_bytes);
     batch.clear();
     batch_bytes = 0;
   };
@@ -171,7 +174,7 @@ std::vector<std::string> ExpandInputs(const std::vector<std::string>& paths, Rea
 }
 
 std::vector<Document> ReadInputs(const std::vector<std::string>& paths, const ReadConfig& config,
-                                 ReadStats* stats) {
+                                 ReadStats* stats, Progress* progress) {
   const std::vector<InputFile> files = Expand(paths, stats);
   tbb::enumerable_thread_specific<JsonlParser> parsers(config);
   std::vector<Document> docs;
@@ -179,8 +182,9 @@ std::vector<Document> ReadInputs(const std::vector<std::string>& paths, const Re
     ++stats->files;
     if (file.is_txt) {
       ReadTxt(file, config, &docs, stats);
+      if (progress != nullptr) progress->Add(1, docs.back().text.size());
     } else {
-      ReadJsonl(file, config, &docs, stats, parsers);
+      ReadJsonl(file, config, &docs, stats, parsers, progress);
     }
   }
   std::unordered_map<std::string_view, std::uint64_t> first_use;

@@ -30,7 +30,9 @@ struct ReadStats {
 // does not exist or cannot be read.
 std::vector<std::string> ExpandInputs(const std::vector<std::string>& paths, ReadStats* stats);
 
+class Progress;
+// `progress`, when given, is told the documents and bytes as they are read.
 std::vector<Document> ReadInputs(const std::vector<std::string>& paths, const ReadConfig& config,
-                                 ReadStats* stats);
+                                 ReadStats* stats, Progress* progress = nullptr);
 
 }  // namespace neardup

@@ -1,5 +1,7 @@
 #include "neardup/write_outputs.h"
 
+#include <tbb/parallel_invoke.h>
+
 #include <filesystem>
 
 #include "neardup/error.h"
@@ -192,9 +194,13 @@ void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
   AtomicFile clusters_file((fs::path(dir) / "clusters.jsonl").string());
   AtomicFile cleaned((fs::path(dir) / "cleaned.jsonl").string());
   AtomicFile report_file((fs::path(dir) / "report.json").string());
-  decisions.Write(DecisionsJsonl(docs, clusters));
-  clusters_file.Write(ClustersJsonl(docs, clusters));
-  cleaned.Write(CleanedJsonl(docs, clusters));
+  std::string decisions_text, clusters_text, cleaned_text;
+  tbb::parallel_invoke([&] { decisions_text = DecisionsJsonl(docs, clusters); },
+                       [&] { clusters_text = ClustersJsonl(docs, clusters); },
+                       [&] { cleaned_text = CleanedJsonl(docs, clusters); });
+  decisions.Write(decisions_text);
+  clusters_file.Write(clusters_text);
+  cleaned.Write(cleaned_text);
   report_file.Write(ReportJson(report, config));
   decisions.Commit();
   clusters_file.Commit();
