@@ -20,6 +20,7 @@
 #include "neardup/clean_lexicon.h"
 #include "neardup/clean_run.h"
 #include "neardup/error.h"
+#include "neardup/hash.h"
 #include "neardup/normalize.h"
 #include "neardup/pipeline.h"
 #include "neardup/read_inputs.h"
@@ -552,6 +553,40 @@ TEST(CleanLexicon, MatchNormalizeFoldsCaseAccentsArabicAndDigits) {
   EXPECT_EQ(line.numeric, (std::vector<std::uint8_t>{0, 0, 0, 1, 1}));
   MatchNormalize("أَخْبَارٌ ذاتُ صِلَة", &line);
   EXPECT_EQ(line.text, "اخبار ذات صله");
+}
+
+// MatchNormalize's tables against the code point loop: every byte and every two-byte sequence
+// (valid, overlong, cut short) between words, then random byte strings biased to UTF-8 leads.
+TEST(CleanLexicon, MatchNormalizeEqualsReference) {
+  MatchLine fast;
+  MatchLine reference;
+  auto check = [&](const std::string& text) {
+    MatchNormalize(text, &fast);
+    MatchNormalizeReference(text, &reference);
+    ASSERT_EQ(fast.text, reference.text) << text;
+    ASSERT_EQ(fast.numeric, reference.numeric) << text;
+    ASSERT_EQ(fast.words, reference.words) << text;
+  };
+  for (int first = 0; first < 256; ++first) {
+    for (int second = 0; second < 256; ++second) {
+      const std::string pair{static_cast<char>(first), static_cast<char>(second)};
+      check(pair);
+      check("Ab1" + pair + "9x");
+      check(std::string(1, static_cast<char>(first)));
+    }
+  }
+  std::uint64_t state = 42;
+  static constexpr unsigned char kBytes[] = {'a', 'Z', '5', ' ', '-', 0xC3, 0xA9, 0xD8, 0xA7, 0xD9, 0x8E,
+                                             0xD9, 0xA2, 0xE2, 0x80, 0x8C, 0xF0, 0x9F, 0x98, 0x80, 0xC0, 0xFF};
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t length = SplitMix64(state) % 24;
+    for (std::size_t i = 0; i < length; ++i) {
+      const std::uint64_t r = SplitMix64(state);
+      text.push_back(static_cast<char>(r % 4 == 0 ? (r >> 8) & 0xFF : kBytes[(r >> 8) % sizeof(kBytes)]));
+    }
+    check(text);
+  }
 }
 
 }  // namespace

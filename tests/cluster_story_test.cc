@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <random>
@@ -228,7 +229,8 @@ TEST(StoryMode, TimeWindowKeepsDistantDatesApart) {
   ASSERT_LT(moved, corpus.size());
   const double day = ParseStoryDate(corpus[moved].date);
   ASSERT_FALSE(std::isnan(day));
-  EXPECT_EQ(ParseStoryDate("2024-01-31T10:00:00Z") - ParseStoryDate("2024-01-30"), 1.0 + 10.0 / 24);
+  EXPECT_NEAR(ParseStoryDate("2024-01-31T10:00:00Z") - ParseStoryDate("2024-01-30"), 1.0 + 10.0 / 24, 1e-9);
+  EXPECT_EQ(ParseStoryDate("1970-01-02"), 1.0);
   EXPECT_TRUE(std::isnan(ParseStoryDate("yesterday")));
   EXPECT_TRUE(std::isnan(ParseStoryDate("2024-02-30")));
   corpus[moved].date = "2025-06-30";

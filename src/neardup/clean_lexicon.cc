@@ -1,6 +1,7 @@
 #include "neardup/clean_lexicon.h"
 
 #include <algorithm>
+#include <array>
 
 #include "neardup/embedded_data.h"
 #include "neardup/error.h"
@@ -168,7 +169,145 @@ void ForEachRow(std::string_view tsv, RowFunction row) {
 
 }  // namespace
 
+namespace {
+
+// The match folding of the code points below U+0800 (ASCII decoded from a lone byte, and every
+// code point a two-byte sequence decodes to, overlong ones included), with their folded UTF-8.
+// MatchNormalize looks these up instead of decoding and folding: Arabic, Latin, Greek and
+// Cyrillic text is almost only such characters.
+struct FoldEntry {
+  std::int32_t folded = kSeparatorChar;  // a code point, kDeletedChar or kSeparatorChar
+  std::uint8_t length = 0;               // bytes of `folded` in UTF-8 (at most 2, see below)
+  bool digit = false;                    // folded is an ASCII digit
+  char utf8[2] = {};
+};
+
+struct FoldTables {
+  std::array<FoldEntry, 0x80> ascii;      // a byte < 0x80
+  std::array<FoldEntry, 0x800> two_byte;  // the code point of a valid two-byte sequence
+};
+
+FoldEntry MakeFoldEntry(std::int32_t folded) {
+  FoldEntry entry;
+  entry.folded = folded;
+  if (folded < 0) return entry;
+  std::string utf8;
+  AppendUtf8(folded, &utf8);
+  // Folding never lengthens a code point below U+0800 (checked here, relied on by MatchNormalize
+  // to write into a buffer the size of its input); a longer one keeps the decoding path.
+  if (utf8.size() > 2) throw Error("clean lexicon: a fold below U+0800 lengthens its character");
+  entry.length = static_cast<std::uint8_t>(utf8.size());
+  std::copy(utf8.begin(), utf8.end(), entry.utf8);
+  entry.digit = folded >= '0' && folded <= '9';
+  return entry;
+}
+
+const FoldTables& GetFoldTables() {
+  static const FoldTables* const kTables = [] {
+    auto* tables = new FoldTables();
+    for (std::int32_t byte = 0; byte < 0x80; ++byte) {
+      std::int32_t c = kSeparatorChar;
+      if (byte >= 'A' && byte <= 'Z') {
+        c = byte + 32;
+      } else if ((byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')) {
+        c = byte;
+      }
+      tables->ascii[static_cast<std::size_t>(byte)] = MakeFoldEntry(c);
+    }
+    for (std::int32_t c = 0; c < 0x800; ++c) {
+      tables->two_byte[static_cast<std::size_t>(c)] = MakeFoldEntry(FoldNonAscii(c));
+    }
+    return tables;
+  }();
+  return *kTables;
+}
+
+}  // namespace
+
+// The definition is the code point loop: decode (DecodeUtf8), fold (FoldNonAscii), then words are
+// the runs of kept code points. One-byte and valid two-byte sequences take the tables above,
+// which hold exactly that loop's result for them; longer and invalid sequences take the loop.
+// The output never has more bytes than the input: a kept character folds to at most its own
+// length, and a word's separating space stands for at least one separator byte.
 void MatchNormalize(std::string_view line, MatchLine* out) {
+  out->Clear();
+  const FoldTables& tables = GetFoldTables();
+  out->text.resize(line.size());
+  char* const text = out->text.data();
+  std::size_t length = 0;
+  std::size_t word_start = 0;
+  bool in_word = false;
+  bool all_digits = true;
+  const auto close_word = [&] {
+    out->words.emplace_back(text + word_start, length - word_start);
+    out->numeric.push_back(all_digits ? 1 : 0);
+    in_word = false;
+  };
+  const auto open_word = [&] {
+    if (length > 0) text[length++] = ' ';
+    word_start = length;
+    in_word = true;
+    all_digits = true;
+  };
+  const std::size_t size = line.size();
+  std::size_t i = 0;
+  while (i < size) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    const FoldEntry* entry = nullptr;
+    if (byte < 0x80) {
+      entry = &tables.ascii[byte];
+      ++i;
+    } else if ((byte & 0xE0) == 0xC0 && i + 1 < size && (static_cast<unsigned char>(line[i + 1]) & 0xC0) == 0x80) {
+      entry = &tables.two_byte[(static_cast<std::size_t>(byte & 0x1F) << 6) |
+                               (static_cast<unsigned char>(line[i + 1]) & 0x3F)];
+      i += 2;
+    }
+    if (entry != nullptr) {
+      if (entry->folded == kDeletedChar) continue;
+      if (entry->folded == kSeparatorChar) {
+        if (in_word) close_word();
+        continue;
+      }
+      if (!in_word) open_word();
+      all_digits = all_digits && entry->digit;
+      text[length] = entry->utf8[0];
+      if (entry->length == 2) text[length + 1] = entry->utf8[1];
+      length += entry->length;
+      continue;
+    }
+    const std::int32_t c = FoldNonAscii(DecodeUtf8(line, &i));
+    if (c == kDeletedChar) continue;
+    if (c == kSeparatorChar) {
+      if (in_word) close_word();
+      continue;
+    }
+    if (!in_word) open_word();
+    if (c < '0' || c > '9') all_digits = false;
+    char utf8[4];
+    std::size_t bytes = 0;
+    if (c < 0x80) {
+      utf8[bytes++] = static_cast<char>(c);
+    } else if (c < 0x800) {
+      utf8[bytes++] = static_cast<char>(0xC0 | (c >> 6));
+      utf8[bytes++] = static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      utf8[bytes++] = static_cast<char>(0xE0 | (c >> 12));
+      utf8[bytes++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      utf8[bytes++] = static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      utf8[bytes++] = static_cast<char>(0xF0 | (c >> 18));
+      utf8[bytes++] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      utf8[bytes++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      utf8[bytes++] = static_cast<char>(0x80 | (c & 0x3F));
+    }
+    std::copy(utf8, utf8 + bytes, text + length);
+    length += bytes;
+  }
+  if (in_word) close_word();
+  out->text.resize(length);  // shrinking keeps the buffer, so the word views stay valid
+}
+
+void MatchNormalizeReference(std::string_view line, MatchLine* out) {
   out->Clear();
   bool in_word = false;
   bool all_digits = true;

@@ -28,6 +28,9 @@ struct MatchLine {
 
 // Normalizes `line` (valid UTF-8; invalid bytes separate words) into `out` (cleared first).
 void MatchNormalize(std::string_view line, MatchLine* out);
+// The same, code point by code point: the definition MatchNormalize's lookup tables must equal
+// (tests compare the two on every one- and two-byte sequence and on random bytes).
+void MatchNormalizeReference(std::string_view line, MatchLine* out);
 
 enum class MarkerKind : std::uint8_t {
   kNone,

@@ -72,8 +72,25 @@ struct TermWorker {
 
 struct SketchWorker {
   WeightedMinHasher::Scratch scratch;
-  std::vector<std::uint32_t> signature;
 };
+
+// The fewest equal slots (of k) that a pair at J_P = threshold shows with probability >= 99.5%:
+// candidates below it are dropped before the exact check (they are almost surely below the
+// threshold; the loss at the threshold is at most 0.5%, less above it).
+std::size_t MinEqualSlots(double threshold, std::size_t k) {
+  const double p = std::clamp(threshold, 0.0, 1.0);
+  double cdf = 0;
+  for (std::size_t c = 0; c <= k; ++c) {
+    // P[X = c] for X ~ Binomial(k, p), through logs.
+    const double log_pmf = std::lgamma(static_cast<double>(k) + 1) - std::lgamma(static_cast<double>(c) + 1) -
+                           std::lgamma(static_cast<double>(k - c) + 1) +
+                           (c > 0 ? static_cast<double>(c) * std::log(p) : 0.0) +
+                           (k > c ? static_cast<double>(k - c) * std::log1p(-p) : 0.0);
+    cdf += std::exp(log_pmf);
+    if (cdf > 0.005) return c;
+  }
+  return k;
+}
 
 bool WithinWindow(double a, double b, double window_days) {
   if (window_days <= 0 || std::isnan(a) || std::isnan(b)) return true;
@@ -295,7 +312,9 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
                             ? LshParams{config.bands, config.rows, 0, 0}
                             : ChooseBandsRows(config.threshold * kLshThresholdFraction, config.num_perm);
   report->lsh = lsh;
+  const auto k = static_cast<std::size_t>(config.num_perm);
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
+  std::vector<std::uint32_t> signatures(n * k);
   std::vector<std::uint8_t> eligible(n, 0);
   {
     StageTimer timer(report, "sketch");
@@ -305,9 +324,9 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
       if (vectors[i].empty()) return;
       SketchWorker& worker = sketch_workers.local();
-      worker.signature.resize(static_cast<std::size_t>(config.num_perm));
-      hasher.Sign(vectors[i], &worker.scratch, worker.signature);
-      BandKeys(worker.signature, lsh, std::span(band_keys).subspan(i * lsh.bands, lsh.bands));
+      const std::span<std::uint32_t> signature = std::span(signatures).subspan(i * k, k);
+      hasher.Sign(vectors[i], &worker.scratch, signature);
+      BandKeys(signature, lsh, std::span(band_keys).subspan(i * lsh.bands, lsh.bands));
       eligible[i] = 1;
     });
   }
@@ -324,21 +343,34 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
   if (config.window_days > 0) {
     for (std::size_t i = 0; i < n; ++i) days[i] = ParseStoryDate((*docs)[i].time);
   }
+  // Pairs below kEdgeFloor * threshold are left out of the clustering graph (they count 0 in a
+  // cluster's mean, as unverified pairs do); this keeps the graph sparse on large dumps.
+  constexpr double kEdgeFloor = 0.5;
   std::vector<StoryEdge> edges(candidates.size());
   {
     StageTimer timer(report, "verify");
     timer.set_items(candidates.size());
+    const std::size_t min_equal = MinEqualSlots(config.threshold, k);
+    tbb::enumerable_thread_specific<std::vector<SharedWeights>> scratch;
     tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t c) {
       const auto [a, b] = candidates[c];
       double similarity = 0;
       if (WithinWindow(days[a], days[b], config.window_days)) {
-        similarity = ExactProbabilityJaccard(vectors[a], totals[a], vectors[b], totals[b]);
+        const std::uint32_t* x = signatures.data() + a * k;
+        const std::uint32_t* y = signatures.data() + b * k;
+        std::size_t equal = 0;
+        for (std::size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
+        if (equal >= min_equal) {
+          similarity = ExactProbabilityJaccard(vectors[a], totals[a], vectors[b], totals[b], &scratch.local(),
+                                               kEdgeFloor * config.threshold);
+        }
       }
       edges[c] = StoryEdge{a, b, similarity};
     });
   }
   result.candidate_pairs = candidates.size();
   for (const StoryEdge& edge : edges) result.verified_pairs += edge.similarity >= config.threshold ? 1 : 0;
+  std::erase_if(edges, [&](const StoryEdge& edge) { return edge.similarity < kEdgeFloor * config.threshold; });
 
   // 5. Average-link clusters; similarity of each member to its representative.
   std::vector<std::vector<std::uint32_t>> members(n);

@@ -99,34 +99,36 @@ void WeightedMinHasher::Sign(std::span<const WeightedTerm> terms, Scratch* scrat
 }
 
 double ExactProbabilityJaccard(std::span<const WeightedTerm> a, double total_a,
-                               std::span<const WeightedTerm> b, double total_b) {
+                               std::span<const WeightedTerm> b, double total_b,
+                               std::vector<SharedWeights>* scratch, double skip_below) {
   // The same rounding whichever argument comes first: a is the vector with the smaller total.
-  if (total_b < total_a) return ExactProbabilityJaccard(b, total_b, a, total_a);
-  struct Shared {
-    double x, y;
-  };
-  std::vector<Shared> shared;
-  shared.reserve(std::min(a.size(), b.size()));
+  if (total_b < total_a) return ExactProbabilityJaccard(b, total_b, a, total_a, scratch, skip_below);
+  using Shared = SharedWeights;
+  std::vector<Shared> local;
+  std::vector<Shared>& shared = scratch != nullptr ? *scratch : local;
+  shared.clear();
   double shared_x = 0;
   double shared_y = 0;
   std::size_t i = 0;
   std::size_t j = 0;
+  // Branch-light merge: advance the side(s) holding the smaller hash.
   while (i < a.size() && j < b.size()) {
-    if (a[i].hash < b[j].hash) {
-      ++i;
-    } else if (b[j].hash < a[i].hash) {
-      ++j;
-    } else {
-      if (a[i].weight > 0 && b[j].weight > 0) {
-        shared.push_back({a[i].weight, b[j].weight});
-        shared_x += a[i].weight;
-        shared_y += b[j].weight;
-      }
-      ++i;
-      ++j;
+    const std::uint64_t ha = a[i].hash;
+    const std::uint64_t hb = b[j].hash;
+    if (ha == hb && a[i].weight > 0 && b[j].weight > 0) {
+      shared.push_back({a[i].weight, b[j].weight});
+      shared_x += a[i].weight;
+      shared_y += b[j].weight;
     }
+    i += ha <= hb ? 1 : 0;
+    j += hb <= ha ? 1 : 0;
   }
   if (shared.empty()) return 0;
+  if (skip_below > 0 && total_a > 0 && total_b > 0) {
+    double bound = 0;
+    for (const Shared& t : shared) bound += std::min(t.x / total_a, t.y / total_b);
+    if (bound < skip_below) return bound;
+  }
   // For shared i: sum_j max(x_j/x_i, y_j/y_i) = (X_only + sum_{r_j <= r_i} x_j) / x_i
   //                                             + (Y_only + sum_{r_j > r_i} y_j) / y_i,
   // with r = y / x; terms only in a have r = 0, terms only in b have r = infinity.

@@ -43,9 +43,16 @@ class WeightedMinHasher {
 
 // Exact probability Jaccard J_P of two weighted vectors sorted by hash (weights >= 0), in
 // O(n + s log s) for s shared terms; `total_a`/`total_b` are the sums of their weights.
-// Symmetric; 0 when no term is shared.
+// Symmetric; 0 when no term is shared. `scratch` (optional) is reused working memory. When the
+// upper bound U = sum_shared min(x_i / |x|, y_i / |y|) >= J_P is below `skip_below`, U itself is
+// returned without the exact O(s log s) step (callers that only need "is J_P below" use this).
+struct SharedWeights {
+  double x = 0;
+  double y = 0;
+};
 double ExactProbabilityJaccard(std::span<const WeightedTerm> a, double total_a,
-                               std::span<const WeightedTerm> b, double total_b);
+                               std::span<const WeightedTerm> b, double total_b,
+                               std::vector<SharedWeights>* scratch = nullptr, double skip_below = 0);
 
 // Reference O(n^2) form of the same definition (tests).
 double ProbabilityJaccardByDefinition(std::span<const WeightedTerm> a, std::span<const WeightedTerm> b);

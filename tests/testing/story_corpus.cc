@@ -204,8 +204,8 @@ std::string Filler(Random& random, const Language& l, const Topic& topic, const 
     if (w > 0) out += ' ';
     const std::uint64_t kind = random() % 20;
     if (kind < 7) out += PickOf(random, l.connectors);
-    else if (kind < 10) out += Inflect(random, l, PickOf(random, topic.vocabulary));
-    else if (kind < 14) out += Inflect(random, l, PickOf(random, random() % 2 ? l.general : l.domain));
+    else if (kind < 9) out += Inflect(random, l, PickOf(random, topic.vocabulary));
+    else if (kind < 13) out += Inflect(random, l, PickOf(random, random() % 2 ? l.general : l.domain));
     else out += PickOf(random, own);
   }
   if (!l.arabic) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
@@ -250,14 +250,14 @@ std::vector<StoryDocument> MakeStoryCorpus(const StoryCorpusConfig& config) {
             single ? 1 : config.min_reports + static_cast<int>(Pick(random, static_cast<std::size_t>(
                                                                                 config.max_reports - config.min_reports + 1)));
         for (int r = 0; r < reports; ++r) {
-          // One paraphrase: its own synonym per event, 5-8 of the 9 fact sentences in its own
+          // One paraphrase: its own synonym per event, 4-7 of the 9 fact sentences in its own
           // order and phrasing, and 3-6 filler sentences in between.
           std::vector<std::string> event_words;
           for (int e : s.events) event_words.push_back(PickOf(random, l.events[static_cast<std::size_t>(e)]));
           std::vector<std::size_t> order(l.templates.size());
           for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
           std::shuffle(order.begin(), order.end(), random);
-          order.resize(5 + Pick(random, 4));
+          order.resize(4 + Pick(random, 4));
           std::vector<std::string> sentences;
           for (std::size_t index : order) {
             sentences.push_back(Render(random, l, s, topic, l.templates[index][random() % 2], event_words));
