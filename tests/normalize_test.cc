@@ -66,7 +66,7 @@ TEST(Normalize, FastPathEqualsIcuPathOnSeeds) {
   Tokenizer tokenizer;
   for (const char* name : {"000_db1a90299435d6ce", "001_5ef1db15b0fa6d8c", "002_dc91764ec0d952e3",
                            "003_86487315b332e9d4", "004_8d74ea292e70d4b2"}) {
-    const std::string text = testing::ReadFile(std::string(NEARDUP_SOURCE_DIR) + "/corpus/seeds/" + name + ".txt");
+    const std::string text = testing::ReadFile(std::string(NEARDUP_SOURCE_DIR) + "/corpus/" + name + ".txt");
     const Words fast = Tokens(tokenizer, text);
     EXPECT_TRUE(tokenizer.last_was_fast()) << name;
     EXPECT_EQ(fast, IcuTokens(tokenizer, text)) << name;

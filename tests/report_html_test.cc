@@ -21,7 +21,7 @@ using testing::RunCommand;
 using testing::TempDir;
 using testing::WriteFile;
 
-const std::string kSeeds = std::string(NEARDUP_SOURCE_DIR) + "/corpus/seeds";
+const std::string kSeeds = std::string(NEARDUP_SOURCE_DIR) + "/corpus";
 constexpr const char* kFt0 = "000_db1a90299435d6ce";
 constexpr const char* kFt2 = "002_dc91764ec0d952e3";
 constexpr const char* kFt3 = "003_86487315b332e9d4";

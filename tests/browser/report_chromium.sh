@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser test of the HTML cluster report (issue #7). Runs the real pipeline on corpus/seeds plus
+# Browser test of the HTML cluster report (issue #7). Runs the real pipeline on corpus plus
 # an escape fixture (two copies of a text holding <script>), renders report.html, loads it in
 # headless Chromium (Debian's `chromium`) with JavaScript on and off, and checks the DOM: the FT
 # cluster {000, 002, 003} with its three documents, 002's related-news block (lines 26-46) struck
@@ -12,7 +12,7 @@ set -euo pipefail
 binary=$1
 artifacts=$2
 here=$(cd "$(dirname "$0")" && pwd)
-seeds=$(cd "$here/../../corpus/seeds" && pwd)
+seeds=$(cd "$here/../../corpus" && pwd)
 checker="$here/report_dom.py"
 mkdir -p "$artifacts"
 work=$(mktemp -d)

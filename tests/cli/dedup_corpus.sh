@@ -1,9 +1,9 @@
 # The README's first command in miniature: the four outputs, every seed exactly once.
-"$NEARDUP" dedup corpus/seeds -o "$WORK/out" --quiet || exit 30
+"$NEARDUP" dedup corpus -o "$WORK/out" --quiet || exit 30
 for f in decisions.jsonl clusters.jsonl cleaned.jsonl report.json; do
   [ -s "$WORK/out/$f" ] || [ "$f" = clusters.jsonl ] || exit 31
 done
-for seed in corpus/seeds/*.txt; do
+for seed in corpus/*.txt; do
   id=$(basename "$seed" .txt)
   [ "$(grep -c "\"id\":\"$id\"" "$WORK/out/decisions.jsonl")" = 1 ] || exit 32
 done

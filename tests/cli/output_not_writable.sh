@@ -1,2 +1,2 @@
 # An output path that cannot be a folder fails before any input is read.
-"$NEARDUP" dedup corpus/seeds -o /dev/null/out --quiet
+"$NEARDUP" dedup corpus -o /dev/null/out --quiet

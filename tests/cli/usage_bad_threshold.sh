@@ -1,1 +1,1 @@
-"$NEARDUP" dedup corpus/seeds -o "$WORK/out" --threshold 1.5
+"$NEARDUP" dedup corpus -o "$WORK/out" --threshold 1.5

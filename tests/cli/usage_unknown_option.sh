@@ -1,1 +1,1 @@
-"$NEARDUP" dedup corpus/seeds -o "$WORK/out" --frobnicate
+"$NEARDUP" dedup corpus -o "$WORK/out" --frobnicate
