@@ -6,7 +6,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libicu-dev libxxhash-dev libboost-program-options-dev libsimdjson-dev libtbb-dev
           zlib1g-dev libzstd-dev libstemmer-dev libgtest-dev libbenchmark-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(gzip zstd python3 clang libclang-rt-14-dev)
+  packages+=(gzip zstd python3 clang libclang-rt-14-dev chromium fonts-dejavu-core)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -4,9 +4,9 @@
 # headless Chromium (Debian's `chromium`) with JavaScript on and off, and checks the DOM: the FT
 # cluster {000, 002, 003} with its three documents, 002's related-news block (lines 26-46) struck
 # through with its reason, the <script> text escaped, RTL/LTR, and paging. Without JavaScript the
-# page's static first page is checked in the file itself. Until story mode and
-# the clean stage produce them, the FT cluster and 002's removed block are injected into the
-# output folder (tests/browser/report_dom.py fixture; the log says so). The screenshot is kept.
+# page's static first page is checked in the file itself. The FT cluster and 002's removed block
+# must come from the real pipeline (story mode and the clean stage): the test fails otherwise.
+# The screenshot is kept.
 # Usage: report_chromium.sh NEARDUP_BINARY ARTIFACT_DIR
 set -euo pipefail
 binary=$1
