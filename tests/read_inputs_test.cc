@@ -216,3 +216,28 @@ TEST(ReadInputs, FolderIdsAreRelativePathsWithoutExtension) {
 
 }  // namespace
 }  // namespace neardup
+
+namespace neardup {
+namespace {
+
+TEST(ReadInputs, TxtDocumentsKeepNulCrlfAndLoneCrAndLoseTheirBom) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "d");
+  WriteFile(dir / "d/a.txt", std::string("\xEF\xBB\xBFtitle\r\nline\0two\rthree\n", 26));
+  WriteFile(dir / "d/empty.txt", "");
+  ReadStats stats;
+  const std::vector<Document> docs = ReadInputs({dir / "d"}, ReadConfig{}, &stats);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].text, std::string("title\r\nline\0two\rthree\n", 23));
+  EXPECT_FALSE(docs[0].rejected.has_value());
+  // The empty file is a document (accounted for), rejected later as empty by the pipeline.
+  EXPECT_EQ(docs[1].id, "empty");
+  PipelineConfig config;
+  const RunResult result = Process(std::vector<Document>(docs), config, RunReport{});
+  ASSERT_TRUE(result.docs[1].rejected.has_value());
+  EXPECT_EQ(*result.docs[1].rejected, RejectReason::kEmpty);
+  EXPECT_FALSE(result.docs[0].rejected.has_value());
+}
+
+}  // namespace
+}  // namespace neardup
