@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
         neardup::RunClean(command.config, command.inputs, command.output);
         return 0;
     }
+  } catch (const neardup::BrokenPipe&) {
+    return 0;
   } catch (const neardup::UsageError& error) {
     std::cerr << "neardup: " << error.what() << "\n";
     return 2;

@@ -30,6 +30,13 @@ class UsageError : public Error {
   explicit UsageError(const std::string& message) : Error(message) {}
 };
 
+// Standard output was closed by its reader (`neardup clean -o - | head`): the CLI exits 0 quietly,
+// as ripgrep does, since the reader asked for no more.
+class BrokenPipe : public Error {
+ public:
+  BrokenPipe() : Error("stdout: broken pipe") {}
+};
+
 // "message: <errno text>" for the current errno, for Error messages after a failed system call.
 std::string WithErrno(const std::string& message, int errno_value);
 

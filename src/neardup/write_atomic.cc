@@ -102,7 +102,7 @@ void AtomicFile::Flush() {
     ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EPIPE && fd_ == 1) throw Error("stdout: broken pipe");
+      if (errno == EPIPE && final_path_ == "-") throw BrokenPipe();
       throw Error(WithErrno(final_path_ + ": write failed", errno));
     }
     done += static_cast<std::size_t>(n);
