@@ -251,6 +251,60 @@ TEST(StoryMode, TimeWindowKeepsDistantDatesApart) {
   EXPECT_EQ(wide.clusters.representative[moved], wide.clusters.representative[partner]);
 }
 
+// A long document keeps exactly its kStoryTopTerms heaviest terms (ties: smaller hash); the
+// weights are boost * (1 + ln tf) * idf^2 with idf = StoryIdf(df, n + kStoryIdfPriorDocuments).
+TEST(StoryMode, LongDocumentsKeepTheirHeaviestTerms) {
+  std::vector<Document> docs(2);
+  std::string long_text;
+  std::string short_text;
+  for (std::size_t i = 0; i < 3 * kStoryTopTerms; ++i) {
+    const std::string word = "term" + std::string(1, static_cast<char>('a' + i % 26)) +
+                             std::string(1, static_cast<char>('a' + i / 26)) + "q";
+    // Repeats make weights differ; every fourth word also occurs in the short document (lower idf).
+    for (std::size_t r = 0; r <= i % 3; ++r) long_text += word + " ";
+    if (i % 4 == 0) short_text += word + " ";
+  }
+  docs[0].id = "long";
+  docs[0].text = long_text;
+  docs[1].id = "short";
+  docs[1].ordinal = 1;
+  docs[1].text = short_text;
+  std::vector<Document> full_docs = docs;
+  RunReport report;
+  const StoryVectors vectors = BuildStoryVectors(&docs, &report);
+  ASSERT_EQ(vectors.terms[0].size(), kStoryTopTerms);
+  // Reference: every term of the long document with its weight by the definition.
+  StoryLexicon lexicon;
+  StoryTermExtractor extractor(lexicon);
+  std::vector<TermCount> long_counts;
+  std::vector<TermCount> short_counts;
+  extractor.Extract(long_text, &long_counts);
+  extractor.Extract(short_text, &short_counts);
+  ASSERT_EQ(long_counts.size(), 3 * kStoryTopTerms);
+  std::vector<WeightedTerm> reference;
+  for (const TermCount& term : long_counts) {
+    const bool shared = std::any_of(short_counts.begin(), short_counts.end(),
+                                    [&](const TermCount& other) { return other.hash == term.hash; });
+    const double idf = StoryIdf(shared ? 2 : 1, 2 + kStoryIdfPriorDocuments);
+    reference.push_back(WeightedTerm{term.hash, StoryWeight(term, idf * idf)});
+  }
+  std::sort(reference.begin(), reference.end(), [](const WeightedTerm& x, const WeightedTerm& y) {
+    return x.weight != y.weight ? x.weight > y.weight : x.hash < y.hash;
+  });
+  reference.resize(kStoryTopTerms);
+  std::sort(reference.begin(), reference.end(),
+            [](const WeightedTerm& x, const WeightedTerm& y) { return x.hash < y.hash; });
+  double total = 0;
+  for (std::size_t i = 0; i < kStoryTopTerms; ++i) {
+    EXPECT_EQ(vectors.terms[0][i].hash, reference[i].hash);
+    EXPECT_EQ(vectors.terms[0][i].weight, reference[i].weight);
+    total += reference[i].weight;
+  }
+  EXPECT_NEAR(vectors.totals[0], total, 1e-6 * total);
+  // The short document is under the cap and keeps every term.
+  EXPECT_EQ(vectors.terms[1].size(), short_counts.size());
+}
+
 TEST(StoryMode, DocumentWithoutStoryTermIsRejectedAsEmpty) {
   std::vector<Document> docs(2);
   docs[0].id = "a";

@@ -1,9 +1,13 @@
 #include "neardup/clean_boilerplate.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -94,17 +98,26 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+// The end of the line starting at `start`: the first '\n' or '\r' from there, or the text's end.
+std::size_t LineStop(std::string_view text, std::size_t start) {
+  const char* const begin = text.data() + start;
+  const std::size_t rest = text.size() - start;
+  const void* newline = std::memchr(begin, '\n', rest);
+  const std::size_t to_newline =
+      newline == nullptr ? rest : static_cast<std::size_t>(static_cast<const char*>(newline) - begin);
+  const void* carriage_return = std::memchr(begin, '\r', to_newline);
+  if (carriage_return == nullptr) return start + to_newline;
+  return start + static_cast<std::size_t>(static_cast<const char*>(carriage_return) - begin);
+}
+
 // Splits `text` into lines ("\r\n", "\r", "\n" end a line); a final terminator opens no line.
 void SplitLines(std::string_view text, std::vector<RawLine>* lines) {
   lines->clear();
   std::size_t start = 0;
-  const std::size_t size = text.size();
-  while (start < size) {
-    std::size_t stop = start;
-    while (stop < size && text[stop] != '\n' && text[stop] != '\r') ++stop;
+  while (start < text.size()) {
+    const std::size_t stop = LineStop(text, start);
     lines->push_back({start, stop, Trim(text.substr(start, stop - start))});
-    if (stop < size && text[stop] == '\r' && stop + 1 < size && text[stop + 1] == '\n') ++stop;
-    start = stop + 1;
+    start = stop + (text.substr(stop, 2) == "\r\n" ? 2 : 1);
   }
 }
 
@@ -239,15 +252,41 @@ std::size_t DashPrefixBytes(std::string_view line) {
   return 0;
 }
 
-}  // namespace
+// Sorts (hash, index) pairs by hash, then index. The hashes are uniform, so one counting pass on
+// their top bits leaves buckets of about one pair for insertion sort (as SortUnique does); a large
+// bucket (a hash many documents share) is std::sorted.
+void SortByHash(std::vector<std::pair<std::uint64_t, std::uint32_t>>* pairs) {
+  const std::size_t n = pairs->size();
+  if (n < 64) {
+    std::sort(pairs->begin(), pairs->end());
+    return;
+  }
+  const int bits = std::bit_width(n) - 1;
+  const std::size_t buckets = std::size_t{1} << bits;
+  std::vector<std::uint32_t> starts(buckets + 1, 0);
+  for (const auto& pair : *pairs) ++starts[(pair.first >> (64 - bits)) + 1];
+  for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(n);
+  for (const auto& pair : *pairs) sorted[starts[pair.first >> (64 - bits)]++] = pair;
+  std::size_t begin = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    const std::size_t end = starts[b];
+    if (end - begin <= 16) {
+      for (std::size_t i = begin + 1; i < end; ++i) {
+        const auto pair = sorted[i];
+        std::size_t j = i;
+        for (; j > begin && pair < sorted[j - 1]; --j) sorted[j] = sorted[j - 1];
+        sorted[j] = pair;
+      }
+    } else {
+      std::sort(sorted.data() + begin, sorted.data() + end);
+    }
+    begin = end;
+  }
+  *pairs = std::move(sorted);
+}
 
-struct BoilerplateCleaner::Model {
-  CleanOptions options;
-  CleanLexicon lexicon;
-  std::uint64_t repeat_threshold = 0;
-  std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
-};
+}  // namespace
 
 namespace {
 
@@ -261,6 +300,32 @@ struct LineFacts {
   bool timestamp = false;
   Reason reason = Reason::kNone;
 };
+
+// Clean()'s working memory, one per thread, kept warm from one document to the next.
+struct CleanBuffers {
+  std::vector<RawLine> lines;
+  std::vector<LineFacts> facts;
+  std::vector<std::uint32_t> nonblank;  // indices of the non-blank lines
+  std::vector<std::uint8_t> marks;      // teaser candidates, then dropped lines
+  MatchLine normalized;
+  std::string scratch;
+  std::string kept;
+};
+
+}  // namespace
+
+struct BoilerplateCleaner::Model {
+  CleanOptions options;
+  CleanLexicon lexicon;
+  std::uint64_t repeat_threshold = 0;
+  std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
+  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
+  // Per-thread scratch of Clean(), which is const and may run on any thread: each thread only
+  // ever touches its own element.
+  mutable tbb::enumerable_thread_specific<CleanBuffers> clean_buffers;
+};
+
+namespace {
 
 // "10h30", "10h": digits, "h", optional digits (French and other clock notations).
 bool IsClockWord(std::string_view word) {
@@ -321,41 +386,100 @@ Reason MarkerReason(MarkerKind kind) {
   return Reason::kNone;
 }
 
-void ScanDocument(const Document& doc, const MinHasher& hasher,
-                  const CleanOptions& options, DocScan* scan) {
-  std::vector<RawLine> lines;
-  SplitLines(doc.text, &lines);
+// Buffers of one thread's document scans, kept warm from one document to the next.
+struct ScanBuffers {
   MatchLine normalized;
   std::string scratch;
-  std::vector<std::uint64_t> shingles;
-  std::vector<std::uint64_t> line_shingles;
+  std::vector<std::uint64_t> token_hashes;  // of the current line
+  std::vector<std::uint64_t> shingles;      // of the document, repeats kept (MinHash ignores them)
+  std::vector<std::uint64_t> line_samples;  // sampled shingles of the current line
+};
+
+// The document's lines, their repetition keys, its word 5-gram MinHash signature and its teaser
+// samples. A line's shingles are WordShingles of its normalized words (computed here without
+// allocating); the lead/body split walks a line's shingles in WordShingles' sorted, repeat-free
+// order, so only lines that reach into the lead need that order, and a body line only needs the
+// set of its sampled shingles.
+void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanOptions& options,
+                  ScanBuffers* buffers, DocScan* scan) {
+  MatchLine& normalized = buffers->normalized;
+  std::vector<std::uint64_t>& token_hashes = buffers->token_hashes;
+  std::vector<std::uint64_t>& shingles = buffers->shingles;
+  std::vector<std::uint64_t>& line_samples = buffers->line_samples;
+  shingles.clear();
   std::size_t word_position = 0;
   std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
-  scan->text_hash = Hash64(doc.text, kLineSeed);
-  for (std::size_t index = 0; index < lines.size(); ++index) {
-    const std::string_view trimmed = lines[index].trimmed;
+  const std::string_view text = doc.text;
+  scan->text_hash = Hash64(text, kLineSeed);
+  std::size_t start = 0;
+  std::uint32_t index = 0;
+  for (; start < text.size(); ++index) {
+    const std::size_t stop = LineStop(text, start);
+    const std::string_view trimmed = Trim(text.substr(start, stop - start));
+    start = stop + (text.substr(stop, 2) == "\r\n" ? 2 : 1);
     if (trimmed.empty()) continue;
     MatchNormalize(trimmed, &normalized);
-    scan->line_keys.push_back(LineKey(trimmed, normalized, &scratch));
-    if (normalized.words.size() < static_cast<std::size_t>(kShingleWords)) {
-      word_position += normalized.words.size();
+    scan->line_keys.push_back(LineKey(trimmed, normalized, &buffers->scratch));
+    const std::size_t words = normalized.words.size();
+    if (words < static_cast<std::size_t>(kShingleWords)) {
+      word_position += words;
       continue;
     }
-    WordShingles(normalized.words, kShingleWords, &line_shingles);
-    shingles.insert(shingles.end(), line_shingles.begin(), line_shingles.end());
+    token_hashes.resize(words);
+    for (std::size_t w = 0; w < words; ++w) token_hashes[w] = Hash64(normalized.words[w], kTokenSeed);
+    const std::size_t first_shingle = shingles.size();
+    const std::size_t line_shingles = words - kShingleWords + 1;
+    shingles.resize(first_shingle + line_shingles);
+    for (std::size_t w = 0; w < line_shingles; ++w) {
+      shingles[first_shingle + w] =
+          Hash64(token_hashes.data() + w, kShingleWords * sizeof(std::uint64_t), kShingleSeed);
+    }
     if (options.teasers) {
       const bool in_lead = lead_lines_seen < kLeadLines;
-      for (std::size_t i = 0; i < line_shingles.size(); ++i) {
-        const std::uint64_t shingle = line_shingles[i];
+      const std::span<const std::uint64_t> line(shingles.data() + first_shingle, line_shingles);
+      line_samples.clear();
+      const bool body = !in_lead && words >= kTeaserMinWords;
+      // Shingles of rank < lead_rank in the line's sorted, repeat-free order are lead samples.
+      const std::size_t lead_rank =
+          word_position < options.teaser_lead_words ? options.teaser_lead_words - word_position : 0;
+      std::uint64_t lead_max = 0;  // the largest lead shingle of the line, when it has some
+      bool lead_all = false;       // every shingle of the line has a rank < lead_rank
+      if (lead_rank >= line.size()) {
+        lead_all = true;
+      } else if (lead_rank > 0) {
+        // The lead_rank smallest shingles: nth_element, then the exact order only among them.
+        line_samples.assign(line.begin(), line.end());
+        std::uint64_t* const first = line_samples.data();
+        std::uint64_t* const nth = first + lead_rank;
+        std::nth_element(first, nth, first + line_samples.size());
+        std::sort(first, nth);
+        if (std::adjacent_find(first, nth) != nth) {
+          // A repeated shingle among them shifts the ranks: take the whole sorted set.
+          std::sort(line_samples.begin(), line_samples.end());
+          line_samples.erase(std::unique(line_samples.begin(), line_samples.end()), line_samples.end());
+          if (lead_rank >= line_samples.size()) {
+            lead_all = true;
+          } else {
+            lead_max = line_samples[lead_rank - 1];
+          }
+        } else {
+          lead_max = line_samples[lead_rank - 1];
+        }
+        line_samples.clear();
+      }
+      for (const std::uint64_t shingle : line) {
         if (shingle % kTeaserSampling != 0) continue;
-        if (word_position + i < options.teaser_lead_words) {
-          scan->lead_samples.push_back(shingle);
-        } else if (!in_lead && normalized.words.size() >= kTeaserMinWords) {
-          scan->body_samples.emplace_back(static_cast<std::uint32_t>(index), shingle);
+        if (lead_all || (lead_rank > 0 && shingle <= lead_max)) {
+          scan->lead_samples.push_back(shingle);  // sorted and made unique with the document's
+        } else if (body) {
+          line_samples.push_back(shingle);
         }
       }
+      std::sort(line_samples.begin(), line_samples.end());
+      line_samples.erase(std::unique(line_samples.begin(), line_samples.end()), line_samples.end());
+      for (const std::uint64_t shingle : line_samples) scan->body_samples.emplace_back(index, shingle);
     }
-    word_position += normalized.words.size();
+    word_position += words;
     ++lead_lines_seen;
   }
   std::sort(scan->line_keys.begin(), scan->line_keys.end());
@@ -364,9 +488,8 @@ void ScanDocument(const Document& doc, const MinHasher& hasher,
   scan->lead_samples.erase(std::unique(scan->lead_samples.begin(), scan->lead_samples.end()),
                            scan->lead_samples.end());
   if (!shingles.empty()) {
-    SortUnique(&shingles);
     scan->signature.resize(kGroupSlots);
-    hasher.Sign(shingles, scan->signature);
+    hasher.Sign(shingles, scan->signature);  // a minimum per slot: repeats change nothing
   }
 }
 
@@ -387,83 +510,101 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
 
   std::vector<DocScan> scans(n);
   const MinHasher hasher(kGroupSlots, kGroupSeed);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    ScanDocument(docs[live[i]], hasher, options, &scans[i]);
+  tbb::enumerable_thread_specific<ScanBuffers> buffers;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& range) {
+    ScanBuffers& local = buffers.local();
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      ScanDocument(docs[live[i]], hasher, options, &local, &scans[i]);
+    }
   });
 
   // Groups of copies: documents sharing a band (kGroupRows slots) of their word 5-gram MinHash
   // signatures, joined transitively. P(two documents share a band) = 1 - (1 - J^2)^8: 8% at
   // Jaccard 0.1 (a page holding a teaser of a longer story), 90% at 0.5, 99.6% at 0.7.
   UnionFind groups(n);
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (hash, document), reused below
   {
-    std::unordered_map<std::uint64_t, std::uint32_t> first_with_band;
+    keyed.reserve(n * (kGroupSlots / kGroupRows));
     for (std::uint32_t i = 0; i < n; ++i) {
       const auto& signature = scans[i].signature;
       for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
-        const std::uint64_t key = Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band);
-        auto [it, inserted] = first_with_band.emplace(key, i);
-        if (!inserted) groups.Union(it->second, i);
+        keyed.emplace_back(Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band), i);
       }
+    }
+    SortByHash(&keyed);
+    for (std::size_t k = 1; k < keyed.size(); ++k) {
+      if (keyed[k].first == keyed[k - 1].first) groups.Union(keyed[k - 1].second, keyed[k].second);
     }
   }
 
   // repeated_line: document frequency, then distinct groups of the frequent lines.
+  // A line key occurs once per document, so a run of equal keys in (key, group) order is its
+  // document frequency, and the distinct groups in the run are its groups.
   {
-    std::unordered_map<std::uint64_t, std::uint32_t> doc_frequency;
-    for (const DocScan& scan : scans) {
-      for (std::uint64_t key : scan.line_keys) ++doc_frequency[key];
-    }
-    std::unordered_map<std::uint64_t, std::uint32_t> group_count;
-    std::unordered_set<std::uint64_t> seen_pairs;
+    keyed.clear();
     for (std::uint32_t i = 0; i < n; ++i) {
-      const std::uint64_t root = groups.Find(i);
-      for (std::uint64_t key : scans[i].line_keys) {
-        if (doc_frequency[key] < model_->repeat_threshold) continue;
-        std::uint64_t state = key ^ (root * 0x9e3779b97f4a7c15ull);
-        if (seen_pairs.insert(SplitMix64(state)).second) ++group_count[key];
-      }
+      const std::uint32_t root = groups.Find(i);
+      for (std::uint64_t key : scans[i].line_keys) keyed.emplace_back(key, root);
     }
-    for (const auto& [key, count] : group_count) {
-      if (count >= model_->repeat_threshold) model_->repeated.insert(key);
+    SortByHash(&keyed);
+    const std::uint64_t threshold = model_->repeat_threshold;
+    for (std::size_t begin = 0; begin < keyed.size();) {
+      std::size_t end = begin + 1;
+      std::uint64_t distinct_groups = 1;
+      for (; end < keyed.size() && keyed[end].first == keyed[begin].first; ++end) {
+        distinct_groups += keyed[end].second != keyed[end - 1].second ? 1 : 0;
+      }
+      if (end - begin >= threshold && distinct_groups >= threshold) {
+        model_->repeated.insert(keyed[begin].first);
+      }
+      begin = end;
     }
   }
 
   // teaser_near_duplicate: body lines holding most of another, unrelated document's lead.
   if (options.teasers) {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> lead_index;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>>& lead_index = keyed;  // (sample, document)
+    lead_index.clear();
     for (std::uint32_t i = 0; i < n; ++i) {
       for (std::uint64_t sample : scans[i].lead_samples) lead_index.emplace_back(sample, i);
     }
-    std::sort(lead_index.begin(), lead_index.end());
+    SortByHash(&lead_index);
+    // Most body samples are in no lead: a bit per (top bits of a) lead sample, about 8 bits per
+    // sample, spares them the binary search.
+    const int filter_bits = std::max(6, static_cast<int>(std::bit_width(lead_index.size() * 8)));
+    std::vector<std::uint64_t> lead_filter(std::size_t{1} << (filter_bits - 6), 0);
+    const auto filter_slot = [filter_bits](std::uint64_t sample) { return sample >> (64 - filter_bits); };
+    for (const auto& [sample, doc] : lead_index) {
+      lead_filter[filter_slot(sample) >> 6] |= std::uint64_t{1} << (filter_slot(sample) & 63);
+    }
     std::vector<std::vector<std::uint32_t>> teasers(n);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t a) {
       const auto& samples = scans[a].body_samples;
-      std::vector<std::pair<std::uint32_t, std::size_t>> hits;  // (other document, shared samples)
+      std::vector<std::uint32_t> hits;  // other documents whose lead holds a sample, with repeats
       std::size_t begin = 0;
       while (begin < samples.size()) {
         std::size_t end = begin;
         while (end < samples.size() && samples[end].first == samples[begin].first) ++end;
         hits.clear();
         for (std::size_t s = begin; s < end; ++s) {
+          const std::uint64_t slot = filter_slot(samples[s].second);
+          if ((lead_filter[slot >> 6] >> (slot & 63) & 1) == 0) continue;
           auto range = std::equal_range(lead_index.begin(), lead_index.end(),
                                         std::make_pair(samples[s].second, std::uint32_t{0}),
                                         [](const auto& x, const auto& y) { return x.first < y.first; });
           for (auto it = range.first; it != range.second; ++it) {
-            const std::uint32_t b = it->second;
-            if (b == a) continue;
-            auto hit = std::find_if(hits.begin(), hits.end(), [b](const auto& h) { return h.first == b; });
-            if (hit == hits.end()) {
-              hits.emplace_back(b, 1);
-            } else {
-              ++hit->second;
-            }
+            if (it->second != a) hits.push_back(it->second);
           }
         }
+        // The line is a teaser if some document b shares enough samples and is not a copy.
+        std::sort(hits.begin(), hits.end());
         const std::size_t line_samples = end - begin;
-        for (const auto& [b, shared] : hits) {
-          if (IsCopy(scans[a], scans[b])) continue;
+        for (std::size_t h = 0; h < hits.size();) {
+          const std::uint32_t b = hits[h];
+          std::size_t shared = 0;
+          for (; h < hits.size() && hits[h] == b; ++h) ++shared;
           const std::size_t smaller = std::min(line_samples, scans[b].lead_samples.size());
-          if (shared >= kTeaserMinHits && 2 * shared >= smaller) {
+          if (shared >= kTeaserMinHits && 2 * shared >= smaller && !IsCopy(scans[a], scans[b])) {
             teasers[a].push_back(samples[begin].first);
             break;
           }
@@ -485,14 +626,15 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   const Model& model = *model_;
   const CleanLexicon& lexicon = model.lexicon;
   const std::string_view text = doc->text;
-  std::vector<RawLine> lines;
-  lines.reserve(64);
+  CleanBuffers& buffers = model.clean_buffers.local();
+  std::vector<RawLine>& lines = buffers.lines;
   SplitLines(text, &lines);
-  std::vector<LineFacts> facts(lines.size());
-  std::vector<std::uint32_t> nonblank;  // indices of the non-blank lines
-  nonblank.reserve(lines.size());
-  MatchLine normalized;
-  std::string scratch;
+  std::vector<LineFacts>& facts = buffers.facts;
+  facts.assign(lines.size(), LineFacts{});
+  std::vector<std::uint32_t>& nonblank = buffers.nonblank;
+  nonblank.clear();
+  MatchLine& normalized = buffers.normalized;
+  std::string& scratch = buffers.scratch;
   const std::size_t max_words = model.options.max_short_words;
   std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
 
@@ -577,7 +719,8 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   if (!model.teaser_lines.empty()) {
     auto found = model.teaser_lines.find(Hash64(text, kLineSeed));
     if (found != model.teaser_lines.end()) {
-      std::vector<std::uint8_t> candidate(lines.size(), 0);
+      std::vector<std::uint8_t>& candidate = buffers.marks;
+      candidate.assign(lines.size(), 0);
       for (std::uint32_t line : found->second) {
         if (line < lines.size()) candidate[line] = 1;
       }
@@ -631,7 +774,8 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   bool any_removed = false;
   for (std::uint32_t index : nonblank) any_removed |= facts[index].reason != Reason::kNone;
   if (!any_removed) return;
-  std::vector<std::uint8_t> drop(lines.size(), 0);
+  std::vector<std::uint8_t>& drop = buffers.marks;
+  drop.assign(lines.size(), 0);
   std::size_t span_start = 0;
   while (span_start < count) {
     const Reason reason = facts[nonblank[span_start]].reason;
@@ -647,8 +791,8 @@ void BoilerplateCleaner::Clean(Document* doc) const {
     doc->removed.push_back({first + 1, last + 1, ReasonName(reason)});
     span_start = span_end + 1;
   }
-  std::string kept;
-  kept.reserve(text.size());
+  std::string& kept = buffers.kept;
+  kept.clear();
   bool wrote_line = false;
   for (std::size_t index = 0; index < lines.size(); ++index) {
     if (drop[index]) continue;
@@ -660,7 +804,7 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   while (!kept.empty() && (kept.back() == '\n' || IsSpaceByte(static_cast<unsigned char>(kept.back())))) {
     kept.pop_back();
   }
-  doc->text = std::move(kept);
+  doc->text.assign(kept);  // into the text's own buffer: no allocation
 }
 
 }  // namespace neardup

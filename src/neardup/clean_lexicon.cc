@@ -91,6 +91,30 @@ std::int32_t FoldNonAscii(std::int32_t c) {
   return c;
 }
 
+// Writes code point `c` in UTF-8 at `out`; returns the bytes written (1 to 4).
+std::size_t AppendUtf8(std::int32_t c, char* out) {
+  if (c < 0x80) {
+    out[0] = static_cast<char>(c);
+    return 1;
+  }
+  if (c < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (c >> 6));
+    out[1] = static_cast<char>(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (c >> 12));
+    out[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (c & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (c >> 18));
+  out[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (c & 0x3F));
+  return 4;
+}
+
 void AppendUtf8(std::int32_t c, std::string* out) {
   if (c < 0x80) {
     out->push_back(static_cast<char>(c));
@@ -182,9 +206,9 @@ struct FoldEntry {
   char utf8[2] = {};
 };
 
+// Index: a byte < 0x80 itself; a valid two-byte sequence 0x80 + its code point.
 struct FoldTables {
-  std::array<FoldEntry, 0x80> ascii;      // a byte < 0x80
-  std::array<FoldEntry, 0x800> two_byte;  // the code point of a valid two-byte sequence
+  std::array<FoldEntry, 0x80 + 0x800> entries;
 };
 
 FoldEntry MakeFoldEntry(std::int32_t folded) {
@@ -203,8 +227,8 @@ FoldEntry MakeFoldEntry(std::int32_t folded) {
 }
 
 const FoldTables& GetFoldTables() {
-  static const FoldTables* const kTables = [] {
-    auto* tables = new FoldTables();
+  static const FoldTables kTables = [] {
+    FoldTables tables;
     for (std::int32_t byte = 0; byte < 0x80; ++byte) {
       std::int32_t c = kSeparatorChar;
       if (byte >= 'A' && byte <= 'Z') {
@@ -212,14 +236,14 @@ const FoldTables& GetFoldTables() {
       } else if ((byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9')) {
         c = byte;
       }
-      tables->ascii[static_cast<std::size_t>(byte)] = MakeFoldEntry(c);
+      tables.entries[static_cast<std::size_t>(byte)] = MakeFoldEntry(c);
     }
     for (std::int32_t c = 0; c < 0x800; ++c) {
-      tables->two_byte[static_cast<std::size_t>(c)] = MakeFoldEntry(FoldNonAscii(c));
+      tables.entries[0x80 + static_cast<std::size_t>(c)] = MakeFoldEntry(FoldNonAscii(c));
     }
     return tables;
   }();
-  return *kTables;
+  return kTables;
 }
 
 }  // namespace
@@ -228,82 +252,62 @@ const FoldTables& GetFoldTables() {
 // the runs of kept code points. One-byte and valid two-byte sequences take the tables above,
 // which hold exactly that loop's result for them; longer and invalid sequences take the loop.
 // The output never has more bytes than the input: a kept character folds to at most its own
-// length, and a word's separating space stands for at least one separator byte.
+// length, and a word's separating space stands for at least one separator byte; so the text is
+// written in place into a buffer of the input's size (plus one byte), without growth checks.
+// The folding of the code point at line[*at], advancing *at: by table for one- and valid
+// two-byte sequences (chosen without a branch: Arabic text alternates them), else by the
+// decoding loop with *entry = nullptr.
+inline std::int32_t NextFolded(const FoldTables& tables, std::string_view line, std::size_t* at,
+                               const FoldEntry** entry) {
+  const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
+  const unsigned first = bytes[*at];
+  const unsigned second = *at + 1 < line.size() ? bytes[*at + 1] : 0;
+  const bool two_byte = (first & 0xE0) == 0xC0 && (second & 0xC0) == 0x80;
+  if (first >= 0x80 && !two_byte) {
+    *entry = nullptr;
+    return FoldNonAscii(DecodeUtf8(line, at));
+  }
+  const std::size_t index = two_byte ? 0x80 + (((first & 0x1F) << 6) | (second & 0x3F)) : first;
+  *entry = &tables.entries[index];
+  *at += two_byte ? 2 : 1;
+  return (*entry)->folded;
+}
+
 void MatchNormalize(std::string_view line, MatchLine* out) {
   out->Clear();
   const FoldTables& tables = GetFoldTables();
-  out->text.resize(line.size());
+  out->text.resize(line.size() + 1);  // + 1: a one-byte character writes a second, unused byte
   char* const text = out->text.data();
-  std::size_t length = 0;
-  std::size_t word_start = 0;
-  bool in_word = false;
-  bool all_digits = true;
-  const auto close_word = [&] {
-    out->words.emplace_back(text + word_start, length - word_start);
-    out->numeric.push_back(all_digits ? 1 : 0);
-    in_word = false;
-  };
-  const auto open_word = [&] {
-    if (length > 0) text[length++] = ' ';
-    word_start = length;
-    in_word = true;
-    all_digits = true;
-  };
   const std::size_t size = line.size();
+  std::size_t length = 0;  // bytes written to text
   std::size_t i = 0;
   while (i < size) {
-    const auto byte = static_cast<unsigned char>(line[i]);
+    // Separators and deleted characters up to the next word.
     const FoldEntry* entry = nullptr;
-    if (byte < 0x80) {
-      entry = &tables.ascii[byte];
-      ++i;
-    } else if ((byte & 0xE0) == 0xC0 && i + 1 < size && (static_cast<unsigned char>(line[i + 1]) & 0xC0) == 0x80) {
-      entry = &tables.two_byte[(static_cast<std::size_t>(byte & 0x1F) << 6) |
-                               (static_cast<unsigned char>(line[i + 1]) & 0x3F)];
-      i += 2;
-    }
-    if (entry != nullptr) {
-      if (entry->folded == kDeletedChar) continue;
-      if (entry->folded == kSeparatorChar) {
-        if (in_word) close_word();
-        continue;
+    std::int32_t folded = NextFolded(tables, line, &i, &entry);
+    if (folded < 0) continue;
+    if (length > 0) text[length++] = ' ';
+    const std::size_t word_start = length;
+    bool all_digits = true;
+    // The word: kept characters, with deleted ones skipped, up to a separator or the end.
+    for (;;) {
+      if (entry != nullptr) {
+        all_digits = all_digits && entry->digit;
+        text[length] = entry->utf8[0];
+        text[length + 1] = entry->utf8[1];
+        length += entry->length;
+      } else {
+        if (folded < '0' || folded > '9') all_digits = false;
+        length += AppendUtf8(folded, text + length);
       }
-      if (!in_word) open_word();
-      all_digits = all_digits && entry->digit;
-      text[length] = entry->utf8[0];
-      if (entry->length == 2) text[length + 1] = entry->utf8[1];
-      length += entry->length;
-      continue;
+      do {
+        folded = i < size ? NextFolded(tables, line, &i, &entry) : kSeparatorChar;
+      } while (folded == kDeletedChar);
+      if (folded == kSeparatorChar) break;
     }
-    const std::int32_t c = FoldNonAscii(DecodeUtf8(line, &i));
-    if (c == kDeletedChar) continue;
-    if (c == kSeparatorChar) {
-      if (in_word) close_word();
-      continue;
-    }
-    if (!in_word) open_word();
-    if (c < '0' || c > '9') all_digits = false;
-    char utf8[4];
-    std::size_t bytes = 0;
-    if (c < 0x80) {
-      utf8[bytes++] = static_cast<char>(c);
-    } else if (c < 0x800) {
-      utf8[bytes++] = static_cast<char>(0xC0 | (c >> 6));
-      utf8[bytes++] = static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-      utf8[bytes++] = static_cast<char>(0xE0 | (c >> 12));
-      utf8[bytes++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      utf8[bytes++] = static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-      utf8[bytes++] = static_cast<char>(0xF0 | (c >> 18));
-      utf8[bytes++] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-      utf8[bytes++] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      utf8[bytes++] = static_cast<char>(0x80 | (c & 0x3F));
-    }
-    std::copy(utf8, utf8 + bytes, text + length);
-    length += bytes;
+    out->words.emplace_back(text + word_start, length - word_start);
+    out->numeric.push_back(all_digits ? 1 : 0);
   }
-  if (in_word) close_word();
   out->text.resize(length);  // shrinking keeps the buffer, so the word views stay valid
 }
 

@@ -262,8 +262,9 @@ StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report) {
     });
   }
 
-  // 2. Document frequencies over the dump, then weights. A term of one document only is kept (at
-  // the highest idf): it cannot be shared, but it measures how much of the document is its own.
+  // 2. Document frequencies over the dump, then weights (cluster_story.h: idf with a background
+  // prior, squared; the kStoryTopTerms heaviest terms). A term of one document only is kept (at the
+  // highest idf): it cannot be shared, but it measures how much of the document is its own.
   StoryVectors out;
   out.terms.resize(n);
   out.totals.assign(n, 0);
@@ -287,10 +288,21 @@ StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report) {
     vector.reserve(counts[i].size());
     double total = 0;
     for (const TermCount& term : counts[i]) {
-      const float weight = StoryWeight(term, StoryIdf(df.Get(term.hash), documents));
-      vector.push_back(WeightedTerm{term.hash, weight});
-      total += weight;
+      const double idf = StoryIdf(df.Get(term.hash), documents + kStoryIdfPriorDocuments);
+      vector.push_back(WeightedTerm{term.hash, StoryWeight(term, idf * idf)});
     }
+    if (vector.size() > kStoryTopTerms) {
+      // The heaviest terms; ties go to the smaller hash, so the choice is order-independent.
+      auto heavier = [](const WeightedTerm& x, const WeightedTerm& y) {
+        return x.weight != y.weight ? x.weight > y.weight : x.hash < y.hash;
+      };
+      std::nth_element(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(kStoryTopTerms), vector.end(),
+                       heavier);
+      vector.resize(kStoryTopTerms);
+      std::sort(vector.begin(), vector.end(),
+                [](const WeightedTerm& x, const WeightedTerm& y) { return x.hash < y.hash; });
+    }
+    for (const WeightedTerm& term : vector) total += term.weight;
     out.totals[i] = total;
     std::vector<TermCount>().swap(counts[i]);
   });
