@@ -14,6 +14,7 @@ namespace {
 
 using testing::TempDir;
 using testing::WriteFile;
+using std::string_literals::operator""s;
 
 const std::vector<std::string> kTexts = {
     "The central bank raised interest rates by half a point on Tuesday, citing inflation.",
@@ -133,7 +134,7 @@ TEST(ReadInputs, BadLinesAreRejectedWithReasonAndTheRestIsRead) {
   lines += "{\"id\":\"bom\",\"text\":\"duplicate id\"}\n";                                     // 11
   lines += "   \n";                                                                            // 12 blank
   lines += "{\"id\":\"ctl\",\"text\":\"raw\ttab\"}\n";                                         // 13
-  lines += std::string("{\"id\":\"nul\",\"text\":\"a\0b\"}\n", 28);                           // 14
+  lines += "{\"id\":\"nul\",\"text\":\"a\0b\"}\n"s;                                            // 14
   lines += "{\"id\":\"surrogate\",\"text\":\"\\ud800\"}\n";                                   // 15
   lines += "{\"id\":\"utf8\",\"text\":\"caf\xC3\xA9 \xFF bad\",\"lang\":\"en\",\"meta\":{\"a\":[1,{\"b\":\"}\"}]}}\n";  // 16
   lines += "{\"id\":\"last\",\"text\":\"no final newline\"}";                                  // 17
@@ -223,12 +224,12 @@ namespace {
 TEST(ReadInputs, TxtDocumentsKeepNulCrlfAndLoneCrAndLoseTheirBom) {
   TempDir dir;
   std::filesystem::create_directories(dir / "d");
-  WriteFile(dir / "d/a.txt", std::string("\xEF\xBB\xBFtitle\r\nline\0two\rthree\n", 26));
+  WriteFile(dir / "d/a.txt", "\xEF\xBB\xBFtitle\r\nline\0two\rthree\n"s);
   WriteFile(dir / "d/empty.txt", "");
   ReadStats stats;
   const std::vector<Document> docs = ReadInputs({dir / "d"}, ReadConfig{}, &stats);
   ASSERT_EQ(docs.size(), 2u);
-  EXPECT_EQ(docs[0].text, std::string("title\r\nline\0two\rthree\n", 23));
+  EXPECT_EQ(docs[0].text, "title\r\nline\0two\rthree\n"s);
   EXPECT_FALSE(docs[0].rejected.has_value());
   // The empty file is a document (accounted for), rejected later as empty by the pipeline.
   EXPECT_EQ(docs[1].id, "empty");
