@@ -142,3 +142,18 @@ TEST(CleanUtf8, FindsAndRepairsEachMaximalInvalidSubpart) {
 
 }  // namespace
 }  // namespace neardup
+
+namespace neardup {
+namespace {
+
+// Regression (found by fuzz_tokenizer): a BMP compatibility ideograph whose NFKC form lies outside
+// the BMP (U+FA6C -> U+242EE, 4 UTF-8 bytes) takes the fast path correctly.
+TEST(Normalize, BmpCharacterNormalizingOutsideTheBmp) {
+  Tokenizer tokenizer;
+  const Words fast = Tokens(tokenizer, "a \uFA6C b");
+  EXPECT_EQ(fast, IcuTokens(tokenizer, "a \uFA6C b"));
+  EXPECT_EQ(fast, (Words{"a", "\U000242EE", "b"}));
+}
+
+}  // namespace
+}  // namespace neardup

@@ -60,8 +60,10 @@ struct FastEntry {
   CharClass cls = CharClass::kSeparator;
   bool usable = false;          // the fast path may take this character
   bool boundary_before = true;  // false for marks that may combine with what precedes them
-  std::uint8_t utf8_length = 0;  // `folded` in UTF-8 (BMP: at most 3 bytes), when not deleted
-  char utf8[3] = {};
+  // `folded` in UTF-8, when not deleted: up to 4 bytes, since NFKC maps some BMP compatibility
+  // ideographs (U+FA6C -> U+242EE) outside the BMP (found by fuzz_tokenizer).
+  std::uint8_t utf8_length = 0;
+  char utf8[4] = {};
 };
 
 struct FastTable {
