@@ -11,6 +11,7 @@ echo
 echo "== out/story/clusters.jsonl"
 cat out/story/clusters.jsonl
 echo "== out/story/decisions.jsonl (id, decision, duplicate_of, removed boilerplate lines)"
-cut -c1-200 out/story/decisions.jsonl
+sed -E 's/^\{"id":"([^"]*)".*"decision":"([^"]*)".*"duplicate_of":("[^"]*"|null).*"removed":(.*)\}$/\1  \2  duplicate_of=\3  removed=\4/' \
+  out/story/decisions.jsonl
 echo "== story clusters against corpus/gold.json"
 ./build/neardup eval --gold corpus/gold.json out/story

@@ -134,11 +134,11 @@ std::map<std::string, std::set<std::uint32_t>> ReadGoldBoilerplate(const std::st
 
 std::vector<Document> ReadSeeds() {
   ReadStats stats;
-  return ReadInputs({NEARDUP_SOURCE_DIR "/corpus/seeds"}, ReadConfig{}, &stats);
+  return ReadInputs({NEARDUP_SOURCE_DIR "/corpus"}, ReadConfig{}, &stats);
 }
 
 TEST(CleanBoilerplate, SeedsMatchGoldLinesExactly) {
-  const auto gold = ReadGoldBoilerplate(ReadWholeFile(NEARDUP_SOURCE_DIR "/corpus/seeds/gold.json"));
+  const auto gold = ReadGoldBoilerplate(ReadWholeFile(NEARDUP_SOURCE_DIR "/corpus/gold.json"));
   ASSERT_EQ(gold.size(), 5u);
   std::vector<Document> docs = ReadSeeds();
   ASSERT_EQ(docs.size(), 5u);

@@ -65,7 +65,7 @@ Partition GoldOf(const std::vector<testing::StoryDocument>& corpus) {
 // Issue #4's acceptance test: the seeds through the real pipeline (read, clean, story mode) with
 // default settings group exactly {000, 002, 003} and leave 001 and 004 alone.
 TEST(StoryMode, SeedsGroupTheFinancialTimesReReportsOnly) {
-  const std::string seeds = std::string(NEARDUP_SOURCE_DIR) + "/corpus/seeds";
+  const std::string seeds = std::string(NEARDUP_SOURCE_DIR) + "/corpus";
   const PipelineConfig config = StoryConfig();
   ASSERT_TRUE(config.clean);
   const RunResult result = neardup::Run(config, {seeds});
@@ -94,7 +94,7 @@ TEST(StoryMode, SeedsGroupTheFinancialTimesReReportsOnly) {
 }
 
 TEST(StoryMode, SeedsPartitionDoesNotDependOnInputOrder) {
-  const std::string seeds = std::string(NEARDUP_SOURCE_DIR) + "/corpus/seeds";
+  const std::string seeds = std::string(NEARDUP_SOURCE_DIR) + "/corpus";
   const RunResult forward = neardup::Run(StoryConfig(), {seeds});
   // Re-read and reverse: the cleaned texts and ids in the opposite order.
   const RunResult fresh = neardup::Run([] {
