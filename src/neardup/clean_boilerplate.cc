@@ -788,7 +788,8 @@ void BoilerplateCleaner::Clean(Document* doc) const {
     const std::uint32_t first = nonblank[span_start];
     const std::uint32_t last = nonblank[span_end];
     for (std::uint32_t line = first; line <= last; ++line) drop[line] = 1;
-    doc->removed.push_back({first + 1, last + 1, ReasonName(reason)});
+    doc->removed.push_back({first + 1, last + 1, ReasonName(reason),
+                            static_cast<std::uint32_t>(span_end - span_start + 1)});
     span_start = span_end + 1;
   }
   std::string& kept = buffers.kept;

@@ -35,7 +35,7 @@ CleanSummary CleanDocuments(std::vector<Document>* docs) {
     }
     summary.bytes_out += doc.text.size();
     for (const RemovedSpan& span : doc.removed) {
-      summary.removed_lines_by_reason[span.reason] += span.last_line - span.first_line + 1;
+      summary.removed_lines_by_reason[span.reason] += span.content_lines;
     }
   }
   return summary;

@@ -29,6 +29,7 @@ struct RemovedSpan {
   std::uint32_t first_line = 0;
   std::uint32_t last_line = 0;
   std::string reason;
+  std::uint32_t content_lines = 0;  // non-blank lines in the span (what report.json counts)
 };
 
 struct Document {

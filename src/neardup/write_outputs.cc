@@ -69,7 +69,7 @@ void CountDecisions(const std::vector<Document>& docs, const ClusterResult& clus
       ++report->duplicate;
     }
     for (const RemovedSpan& span : doc.removed) {
-      report->removed_lines_by_reason[span.reason] += span.last_line - span.first_line + 1;
+      report->removed_lines_by_reason[span.reason] += span.content_lines;
     }
   }
   const std::vector<std::int64_t> numbers = ClusterNumbers(docs, clusters);
