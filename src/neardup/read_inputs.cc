@@ -2,6 +2,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -129,39 +130,54 @@ void ReadJsonl(const InputFile& file, const ReadConfig& config, std::vector<Docu
     std::string text;
     std::uint64_t line_number;
   };
+  // Double buffering: while the workers parse one batch, this thread reads the next.
   std::vector<PendingLine> batch;
+  std::vector<PendingLine> parsing;
   std::size_t batch_bytes = 0;
+  tbb::task_group group;
   auto flush = [&] {
-    const std::size_t first = docs->size();
-    docs->resize(first + batch.size());
-    tbb::parallel_for(std::size_t{0}, batch.size(), [&](std::size_t i) {
-      Document& doc = (*docs)[first + i];
-      doc.ordinal = first + i;
-      doc.source = Location{file.path, batch[i].line_number};
-      parsers.local().Parse(batch[i].text, &doc);
-      if (!doc.rejected && doc.text.size() > config.max_doc_bytes) {
-        doc.rejected = RejectReason::kTooLarge;
-        doc.reject_detail = "text of " + std::to_string(doc.text.size()) + " bytes is above --max-doc-bytes";
-        std::string().swap(doc.text);
-      }
-      std::string().swap(batch[i].text);
-    });
-    if (progress != nullptr) progress->Add(batch.size(), batch_bytes);
+    group.wait();  // the previous batch is parsed, so `docs` may grow now
+    parsing.swap(batch);
     batch.clear();
+    const std::size_t first = docs->size();
+    docs->resize(first + parsing.size());
+    const std::size_t bytes = batch_bytes;
     batch_bytes = 0;
+    group.run([&, first, bytes] {
+      tbb::parallel_for(std::size_t{0}, parsing.size(), [&](std::size_t i) {
+        Document& doc = (*docs)[first + i];
+        doc.ordinal = first + i;
+        doc.source = Location{file.path, parsing[i].line_number};
+        parsers.local().Parse(parsing[i].text, &doc);
+        if (!doc.rejected && doc.text.size() > config.max_doc_bytes) {
+          doc.rejected = RejectReason::kTooLarge;
+          doc.reject_detail = "text of " + std::to_string(doc.text.size()) + " bytes is above --max-doc-bytes";
+          std::string().swap(doc.text);
+        }
+        std::string().swap(parsing[i].text);
+      });
+      if (progress != nullptr) progress->Add(parsing.size(), bytes);
+    });
   };
-  std::string_view line;
-  while (reader.Next(&line)) {
-    if (reader.line_number() == 1) StripBom(&line);
-    if (IsBlank(line)) {
-      ++stats->blank_lines;
-      continue;
+  try {
+    std::string_view line;
+    while (reader.Next(&line)) {
+      if (reader.line_number() == 1) StripBom(&line);
+      if (IsBlank(line)) {
+        ++stats->blank_lines;
+        continue;
+      }
+      batch.push_back({std::string(line), reader.line_number()});
+      batch_bytes += line.size();
+      if (batch_bytes >= kBatchBytes) flush();
     }
-    batch.push_back({std::string(line), reader.line_number()});
-    batch_bytes += line.size();
-    if (batch_bytes >= kBatchBytes) flush();
+    flush();
+    group.wait();
+  } catch (...) {
+    group.cancel();
+    group.wait();
+    throw;
   }
-  flush();
   stats->bytes += reader.bytes_read();
 }
 

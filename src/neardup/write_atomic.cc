@@ -92,14 +92,24 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::Write(std::string_view bytes) {
+  if (bytes.size() >= kBufferLimit) {  // large writes go straight to the file, uncopied
+    Flush();
+    WriteAll(bytes);
+    return;
+  }
   buffer_.append(bytes);
   if (buffer_.size() >= kBufferLimit) Flush();
 }
 
 void AtomicFile::Flush() {
+  WriteAll(buffer_);
+  buffer_.clear();
+}
+
+void AtomicFile::WriteAll(std::string_view bytes) {
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EPIPE && final_path_ == "-") throw BrokenPipe();
@@ -107,7 +117,6 @@ void AtomicFile::Flush() {
     }
     done += static_cast<std::size_t>(n);
   }
-  buffer_.clear();
 }
 
 void AtomicFile::Commit() {

@@ -26,6 +26,7 @@ class AtomicFile {
 
  private:
   void Flush();
+  void WriteAll(std::string_view bytes);
   std::string final_path_;
   std::string temp_path_;
   std::string buffer_;
