@@ -73,12 +73,13 @@ TEST(IndexLsh, CandidateRateFollowsSCurveForIndependentSlots) {
   }
 }
 
-// End to end through MinHash: sets with exact Jaccard s become candidates at about P(s).
-TEST(IndexLsh, RecallFollowsSCurveAtThreshold) {
-  std::mt19937_64 random(2);
-  const int k = 128;
+// End to end through a sketch: sets with exact Jaccard s become candidates at about P(s). Run for
+// the k-permutation MinHash and for one-permutation hashing with densification (the pipeline's).
+template <typename Hasher>
+void CheckRecallFollowsSCurve(const Hasher& hasher, std::uint64_t seed) {
+  std::mt19937_64 random(seed);
+  const int k = hasher.num_perm();
   const LshParams params = ChooseBandsRows(0.7, k);
-  const MinHasher hasher(k, 77);
   const int trials = 1500;
   for (double s : {0.5, 0.65, 0.7, 0.75, 0.85}) {
     // |A n B| = c, |A u B| = u with c/u = s.
@@ -109,6 +110,12 @@ TEST(IndexLsh, RecallFollowsSCurveAtThreshold) {
     const double sd = std::sqrt(expected * (1 - expected) / trials);
     EXPECT_NEAR(static_cast<double>(candidates) / trials, expected, 4.5 * sd + 0.01) << "s=" << exact;
   }
+}
+
+TEST(IndexLsh, RecallFollowsSCurveAtThreshold) { CheckRecallFollowsSCurve(MinHasher(128, 77), 2); }
+
+TEST(IndexLsh, RecallFollowsSCurveWithOnePermutationHashing) {
+  CheckRecallFollowsSCurve(OnePermutationHasher(128, 77), 3);
 }
 
 TEST(IndexLsh, CandidatePairsAreSortedUniqueAndSkipIneligible) {

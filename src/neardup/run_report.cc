@@ -102,6 +102,8 @@ std::string ReportJson(const RunReport& report, const PipelineConfig& config, bo
   AppendJsonString(&out, config.shingle == ShingleKind::kChar ? "char" : "word");
   out.append(", \"ngram\": ");
   AppendJsonNumber(&out, static_cast<std::uint64_t>(config.ngram));
+  out.append(", \"sketch\": ");
+  AppendJsonString(&out, config.mode == Mode::kStory ? "probminhash" : "one_permutation_densified");
   out.append(", \"num_perm\": ");
   AppendJsonNumber(&out, static_cast<std::uint64_t>(config.num_perm));
   out.append(", \"bands\": ");
