@@ -28,6 +28,13 @@ constexpr const char* kOverview =
     "a .txt file, a JSON Lines file (plain, gzip or zstd, detected by content), or - for JSON\n"
     "Lines on stdin. Run `neardup dedup --help` for every option.\n"
     "\n"
+    "What the numbers mean: copy mode estimates the Jaccard index of word 5-gram sets with a\n"
+    "128-slot MinHash (standard deviation sqrt(J(1-J)/128)); LSH proposes a pair with probability\n"
+    "1-(1-s^r)^b, so some pairs near the threshold are never compared (report.json gives the\n"
+    "S-curve's false-negative area); every proposed pair is verified on the exact shingle sets,\n"
+    "so a pair below the threshold is never joined. Shingles are 64-bit XXH3 hashes: two\n"
+    "different shingles that collide count as equal.\n"
+    "\n"
     "Exit codes: 0 every document accounted for; 1 the run failed and no output was replaced;\n"
     "2 usage error.\n";
 
