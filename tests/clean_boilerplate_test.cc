@@ -509,6 +509,34 @@ TEST(CleanBoilerplate, CleanIsDeterministicAcrossThreads) {
   EXPECT_EQ(CleanedRecordsJsonl(serial), CleanedRecordsJsonl(parallel));
 }
 
+// Clean() takes the line facts of a text the dump pass saw from that pass, and classifies the
+// lines of any other text itself: the two must agree. A final newline changes the text but not
+// its lines (teasers, which are found by text, are off).
+TEST(CleanBoilerplate, UnseenTextIsCleanedAsTheDumpPassSawIt) {
+  const std::vector<Document> docs = ReadSeeds();
+  CleanOptions options;
+  options.teasers = false;
+  const BoilerplateCleaner cleaner(docs, options);
+  std::size_t removed_spans = 0;
+  for (const Document& doc : docs) {
+    if (doc.rejected) continue;
+    Document seen = doc;
+    Document unseen = doc;
+    unseen.text.push_back('\n');
+    cleaner.Clean(&seen);
+    cleaner.Clean(&unseen);
+    ASSERT_EQ(seen.removed.size(), unseen.removed.size()) << doc.id;
+    for (std::size_t i = 0; i < seen.removed.size(); ++i) {
+      EXPECT_EQ(seen.removed[i].first_line, unseen.removed[i].first_line) << doc.id;
+      EXPECT_EQ(seen.removed[i].last_line, unseen.removed[i].last_line) << doc.id;
+      EXPECT_EQ(seen.removed[i].reason, unseen.removed[i].reason) << doc.id;
+    }
+    EXPECT_EQ(seen.removed.empty() ? seen.text + "\n" : seen.text, unseen.text) << doc.id;
+    removed_spans += seen.removed.size();
+  }
+  EXPECT_GT(removed_spans, 0u);
+}
+
 TEST(CleanLexicon, EmbeddedLexiconCoversArabicEnglishFrench) {
   const CleanLexicon lexicon;
   MatchLine line;

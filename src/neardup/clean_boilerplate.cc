@@ -8,7 +8,9 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -165,8 +167,28 @@ std::uint64_t LineKey(std::string_view trimmed, const MatchLine& normalized, std
   return Hash64(*scratch, kLineSeed) ^ 1;  // never equal to a raw-bytes key of the same text
 }
 
+// Facts of one non-blank line on its own (Clean()'s pass 1 before the dump-level rules).
+struct LineFacts {
+  std::size_t words = 0;  // normalized words; max_short_words + 1 for lines over kMaxShortBytes
+  Ending ending = Ending::kOther;
+  bool is_short = false;
+  bool has_digit = false;
+  MarkerKind marker = MarkerKind::kNone;  // after the title and colon rules
+  bool whole_line = false;                // the marker is a whole line (a heading)
+  bool timestamp = false;
+  bool repeat_eligible = false;  // may be a repeated_line: past the lead, not ending in ':'
+  Reason reason = Reason::kNone;
+};
+
+// A non-blank line's repetition key and facts, as the dump pass keeps them for Clean().
+struct LineRecord {
+  std::uint64_t key = 0;
+  LineFacts facts;
+};
+
 // Per-document results of the constructor's scan.
 struct DocScan {
+  std::vector<LineRecord> lines;         // of the non-blank lines, in order
   std::vector<std::uint64_t> line_keys;  // sorted, unique
   std::vector<std::uint32_t> signature;  // kGroupSlots slots, empty if the document has no 5-gram
   std::vector<std::uint64_t> lead_samples;  // sampled shingles of the lead, sorted, unique
@@ -290,17 +312,6 @@ void SortByHash(std::vector<std::pair<std::uint64_t, std::uint32_t>>* pairs) {
 
 namespace {
 
-// Per-line facts of one document being cleaned.
-struct LineFacts {
-  std::size_t words = 0;
-  Ending ending = Ending::kOther;
-  bool is_short = false;
-  bool has_digit = false;
-  MarkerMatch marker;
-  bool timestamp = false;
-  Reason reason = Reason::kNone;
-};
-
 // Clean()'s working memory, one per thread, kept warm from one document to the next.
 struct CleanBuffers {
   std::vector<RawLine> lines;
@@ -320,6 +331,9 @@ struct BoilerplateCleaner::Model {
   std::uint64_t repeat_threshold = 0;
   std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
+  // Text hash -> the dump pass's records of its non-blank lines, so that Clean() does not
+  // normalize and classify them again (a document it did not see is classified afresh).
+  std::unordered_map<std::uint64_t, std::vector<LineRecord>> line_records;
   // Per-thread scratch of Clean(), which is const and may run on any thread: each thread only
   // ever touches its own element.
   mutable tbb::enumerable_thread_specific<CleanBuffers> clean_buffers;
@@ -386,6 +400,66 @@ Reason MarkerReason(MarkerKind kind) {
   return Reason::kNone;
 }
 
+// The repetition key and facts of a trimmed non-blank line; `normalized` is its MatchNormalize
+// when it has at most kMaxShortBytes bytes (unused otherwise). `reason` is left to the rules of
+// the line alone (marker, navigation, promo); Clean() adds repeated_line and timestamp.
+std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized, bool is_title,
+                           std::size_t lead_lines_seen, const CleanLexicon& lexicon,
+                           std::size_t max_words, std::string* scratch, LineFacts* fact) {
+  fact->ending = LineEnding(trimmed);
+  std::uint64_t key = 0;
+  MarkerMatch marker;
+  if (trimmed.size() > kMaxShortBytes) {
+    key = Hash64(trimmed, kLineSeed);
+    fact->words = max_words + 1;
+  } else {
+    key = LineKey(trimmed, normalized, scratch);
+    fact->words = normalized.words.size();
+    fact->is_short = fact->words <= max_words;
+    fact->has_digit = std::any_of(trimmed.begin(), trimmed.end(), IsDigitByte) ||
+                      std::any_of(normalized.numeric.begin(), normalized.numeric.end(),
+                                  [](std::uint8_t numeric) { return numeric != 0; });
+  }
+  if (fact->is_short) {
+    marker = lexicon.Marker(normalized, max_words, scratch);
+    if (marker.kind != MarkerKind::kNone && !marker.whole_line) {
+      // A one-word prefix ("Source", "Tags"), or a prefix starting a sentence ("Read also the
+      // report, ..."), only counts before a colon; the title never.
+      const bool has_colon = trimmed.find(':') != std::string_view::npos ||
+                             trimmed.find("\xEF\xBC\x9A") != std::string_view::npos;
+      const bool sentence =
+          fact->ending == Ending::kSentence && marker.kind != MarkerKind::kComments;
+      if (is_title || ((marker.phrase_words < 2 || sentence) && !has_colon)) marker = {};
+    }
+    fact->timestamp = IsTimestamp(normalized, trimmed, lexicon);
+  }
+  fact->marker = marker.kind;
+  fact->whole_line = marker.whole_line;
+  if (marker.kind != MarkerKind::kNone) {
+    fact->reason = MarkerReason(marker.kind);
+  } else if (fact->is_short && !fact->has_digit && fact->ending == Ending::kOther &&
+             trimmed.find_first_of("():") == std::string_view::npos &&
+             CrumbSeparators(trimmed) >= 2) {
+    fact->reason = Reason::kNavigation;
+  } else if (fact->is_short && !is_title && fact->ending != Ending::kSentence &&
+             lexicon.IsCallToAction(normalized)) {
+    fact->reason = Reason::kPromo;
+  }
+  fact->repeat_eligible = fact->ending != Ending::kColon && lead_lines_seen >= kLeadLines;
+  return key;
+}
+
+// The token hashes of `words` (at least kShingleWords) and the hashes of their word 5-grams, as
+// WordShingles computes them. Flattened: xxHash is then inlined, and for the 5-grams with their
+// fixed length, which removes its length dispatch (the call is most of the cost on small keys).
+[[gnu::flatten]] void HashLineShingles(std::span<const std::string_view> words,
+                                       std::uint64_t* token_hashes, std::uint64_t* shingles) {
+  for (std::size_t w = 0; w < words.size(); ++w) token_hashes[w] = Hash64(words[w], kTokenSeed);
+  for (std::size_t w = 0; w + kShingleWords <= words.size(); ++w) {
+    shingles[w] = Hash64(token_hashes + w, kShingleWords * sizeof(std::uint64_t), kShingleSeed);
+  }
+}
+
 // Buffers of one thread's document scans, kept warm from one document to the next.
 struct ScanBuffers {
   MatchLine normalized;
@@ -400,15 +474,16 @@ struct ScanBuffers {
 // allocating); the lead/body split walks a line's shingles in WordShingles' sorted, repeat-free
 // order, so only lines that reach into the lead need that order, and a body line only needs the
 // set of its sampled shingles.
-void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanOptions& options,
-                  ScanBuffers* buffers, DocScan* scan) {
+void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
+                  const CleanOptions& options, ScanBuffers* buffers, DocScan* scan) {
   MatchLine& normalized = buffers->normalized;
   std::vector<std::uint64_t>& token_hashes = buffers->token_hashes;
   std::vector<std::uint64_t>& shingles = buffers->shingles;
   std::vector<std::uint64_t>& line_samples = buffers->line_samples;
   shingles.clear();
   std::size_t word_position = 0;
-  std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
+  std::size_t lead_lines_seen = 0;   // lines of >= kLeadLineWords words so far
+  std::size_t clean_lead_lines = 0;  // the same as Clean() counts them (long lines count as long)
   const std::string_view text = doc.text;
   scan->text_hash = Hash64(text, kLineSeed);
   std::size_t start = 0;
@@ -419,21 +494,21 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanOptio
     start = stop + (text.substr(stop, 2) == "\r\n" ? 2 : 1);
     if (trimmed.empty()) continue;
     MatchNormalize(trimmed, &normalized);
-    scan->line_keys.push_back(LineKey(trimmed, normalized, &buffers->scratch));
+    LineRecord& record = scan->lines.emplace_back();
+    record.key = ClassifyLine(trimmed, normalized, scan->lines.size() == 1, clean_lead_lines,
+                              lexicon, options.max_short_words, &buffers->scratch, &record.facts);
+    if (record.facts.words >= kLeadLineWords) ++clean_lead_lines;
+    scan->line_keys.push_back(record.key);
     const std::size_t words = normalized.words.size();
     if (words < static_cast<std::size_t>(kShingleWords)) {
       word_position += words;
       continue;
     }
     token_hashes.resize(words);
-    for (std::size_t w = 0; w < words; ++w) token_hashes[w] = Hash64(normalized.words[w], kTokenSeed);
     const std::size_t first_shingle = shingles.size();
     const std::size_t line_shingles = words - kShingleWords + 1;
     shingles.resize(first_shingle + line_shingles);
-    for (std::size_t w = 0; w < line_shingles; ++w) {
-      shingles[first_shingle + w] =
-          Hash64(token_hashes.data() + w, kShingleWords * sizeof(std::uint64_t), kShingleSeed);
-    }
+    HashLineShingles(normalized.words, token_hashes.data(), shingles.data() + first_shingle);
     if (options.teasers) {
       const bool in_lead = lead_lines_seen < kLeadLines;
       const std::span<const std::uint64_t> line(shingles.data() + first_shingle, line_shingles);
@@ -514,7 +589,7 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& range) {
     ScanBuffers& local = buffers.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      ScanDocument(docs[live[i]], hasher, options, &local, &scans[i]);
+      ScanDocument(docs[live[i]], hasher, model_->lexicon, options, &local, &scans[i]);
     }
   });
 
@@ -577,6 +652,12 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
     for (const auto& [sample, doc] : lead_index) {
       lead_filter[filter_slot(sample) >> 6] |= std::uint64_t{1} << (filter_slot(sample) & 63);
     }
+    // The samples that pass are searched only among the lead samples of equal top bits (about
+    // one), not in the whole index: a binary search there misses the caches at every step.
+    const int bucket_bits = filter_bits - 3;
+    std::vector<std::uint32_t> bucket_starts((std::size_t{1} << bucket_bits) + 1, 0);
+    for (const auto& entry : lead_index) ++bucket_starts[(entry.first >> (64 - bucket_bits)) + 1];
+    for (std::size_t b = 1; b < bucket_starts.size(); ++b) bucket_starts[b] += bucket_starts[b - 1];
     std::vector<std::vector<std::uint32_t>> teasers(n);
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t a) {
       const auto& samples = scans[a].body_samples;
@@ -589,7 +670,9 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
         for (std::size_t s = begin; s < end; ++s) {
           const std::uint64_t slot = filter_slot(samples[s].second);
           if ((lead_filter[slot >> 6] >> (slot & 63) & 1) == 0) continue;
-          auto range = std::equal_range(lead_index.begin(), lead_index.end(),
+          const std::uint64_t bucket = samples[s].second >> (64 - bucket_bits);
+          auto range = std::equal_range(lead_index.begin() + bucket_starts[bucket],
+                                        lead_index.begin() + bucket_starts[bucket + 1],
                                         std::make_pair(samples[s].second, std::uint32_t{0}),
                                         [](const auto& x, const auto& y) { return x.first < y.first; });
           for (auto it = range.first; it != range.second; ++it) {
@@ -616,6 +699,11 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
       if (!teasers[i].empty()) model_->teaser_lines[scans[i].text_hash] = std::move(teasers[i]);
     }
   }
+  // Copies of one text have the same records: the first is kept.
+  model_->line_records.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    model_->line_records.try_emplace(scans[i].text_hash, std::move(scans[i].lines));
+  }
 }
 
 BoilerplateCleaner::~BoilerplateCleaner() = default;
@@ -638,52 +726,36 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   const std::size_t max_words = model.options.max_short_words;
   std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
 
-  // Pass 1: facts of each line on its own.
+  // Pass 1: facts of each line on its own, from the dump pass when it saw this text.
+  const std::uint64_t text_hash = Hash64(text, kLineSeed);
+  const std::vector<LineRecord>* records = nullptr;
+  if (auto found = model.line_records.find(text_hash); found != model.line_records.end()) {
+    const std::size_t nonblank_lines = static_cast<std::size_t>(std::count_if(
+        lines.begin(), lines.end(), [](const RawLine& line) { return !line.trimmed.empty(); }));
+    if (found->second.size() == nonblank_lines) records = &found->second;  // else a hash collision
+  }
   for (std::size_t index = 0; index < lines.size(); ++index) {
     const std::string_view trimmed = lines[index].trimmed;
     if (trimmed.empty()) continue;
     const bool is_title = nonblank.empty();
     nonblank.push_back(static_cast<std::uint32_t>(index));
     LineFacts& fact = facts[index];
-    fact.ending = LineEnding(trimmed);
     std::uint64_t key = 0;
-    if (trimmed.size() > kMaxShortBytes) {
-      key = Hash64(trimmed, kLineSeed);
-      fact.words = max_words + 1;
+    if (records != nullptr) {
+      const LineRecord& record = (*records)[nonblank.size() - 1];
+      key = record.key;
+      fact = record.facts;
     } else {
-      MatchNormalize(trimmed, &normalized);
-      key = LineKey(trimmed, normalized, &scratch);
-      fact.words = normalized.words.size();
-      fact.is_short = fact.words <= max_words;
-      fact.has_digit = std::any_of(trimmed.begin(), trimmed.end(), IsDigitByte) ||
-                       std::any_of(normalized.numeric.begin(), normalized.numeric.end(),
-                                   [](std::uint8_t numeric) { return numeric != 0; });
+      if (trimmed.size() <= kMaxShortBytes) MatchNormalize(trimmed, &normalized);
+      key = ClassifyLine(trimmed, normalized, is_title, lead_lines_seen, lexicon, max_words, &scratch,
+                         &fact);
     }
-    if (fact.is_short) {
-      fact.marker = lexicon.Marker(normalized, max_words, &scratch);
-      if (fact.marker.kind != MarkerKind::kNone && !fact.marker.whole_line) {
-        // A one-word prefix ("Source", "Tags"), or a prefix starting a sentence ("Read also the
-        // report, ..."), only counts before a colon; the title never.
-        const bool has_colon = trimmed.find(':') != std::string_view::npos ||
-                               trimmed.find("\xEF\xBC\x9A") != std::string_view::npos;
-        const bool sentence = fact.ending == Ending::kSentence && fact.marker.kind != MarkerKind::kComments;
-        if (is_title || ((fact.marker.phrase_words < 2 || sentence) && !has_colon)) fact.marker = {};
+    if (fact.reason == Reason::kNone) {
+      if (fact.repeat_eligible && !model.repeated.empty() && model.repeated.contains(key)) {
+        fact.reason = Reason::kRepeatedLine;
+      } else if (fact.timestamp) {
+        fact.reason = Reason::kTimestamp;
       }
-      fact.timestamp = IsTimestamp(normalized, trimmed, lexicon);
-    }
-    if (fact.marker.kind != MarkerKind::kNone) {
-      fact.reason = MarkerReason(fact.marker.kind);
-    } else if (fact.is_short && !fact.has_digit && fact.ending == Ending::kOther &&
-               trimmed.find_first_of("():") == std::string_view::npos && CrumbSeparators(trimmed) >= 2) {
-      fact.reason = Reason::kNavigation;
-    } else if (fact.is_short && !is_title && fact.ending != Ending::kSentence &&
-               lexicon.IsCallToAction(normalized)) {
-      fact.reason = Reason::kPromo;
-    } else if (fact.ending != Ending::kColon && lead_lines_seen >= kLeadLines && !model.repeated.empty() &&
-               model.repeated.contains(key)) {
-      fact.reason = Reason::kRepeatedLine;
-    } else if (fact.timestamp) {
-      fact.reason = Reason::kTimestamp;
     }
     if (fact.words >= kLeadLineWords) ++lead_lines_seen;
   }
@@ -717,7 +789,7 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   // a reused background paragraph, or a digest of briefs one of which is also a story of the
   // dump, is content.
   if (!model.teaser_lines.empty()) {
-    auto found = model.teaser_lines.find(Hash64(text, kLineSeed));
+    auto found = model.teaser_lines.find(text_hash);
     if (found != model.teaser_lines.end()) {
       std::vector<std::uint8_t>& candidate = buffers.marks;
       candidate.assign(lines.size(), 0);
@@ -748,8 +820,8 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   const std::size_t count = nonblank.size();
   for (std::size_t k = 1; k < count; ++k) {
     const LineFacts& heading = facts[nonblank[k]];
-    if (!heading.marker.whole_line ||
-        (heading.marker.kind != MarkerKind::kComments && heading.marker.kind != MarkerKind::kRelated)) {
+    if (!heading.whole_line ||
+        (heading.marker != MarkerKind::kComments && heading.marker != MarkerKind::kRelated)) {
       continue;
     }
     std::size_t furniture = 0;
@@ -763,8 +835,8 @@ void BoilerplateCleaner::Clean(Document* doc) const {
     Reason block = Reason::kNone;
     for (std::size_t after = k; after < count; ++after) {
       LineFacts& fact = facts[nonblank[after]];
-      if (fact.marker.whole_line && fact.marker.kind == MarkerKind::kComments) block = Reason::kCommentBlock;
-      if (fact.marker.whole_line && fact.marker.kind == MarkerKind::kRelated) block = Reason::kRelatedBlock;
+      if (fact.whole_line && fact.marker == MarkerKind::kComments) block = Reason::kCommentBlock;
+      if (fact.whole_line && fact.marker == MarkerKind::kRelated) block = Reason::kRelatedBlock;
       fact.reason = block;
     }
     break;

@@ -377,6 +377,12 @@ void CleanLexicon::Parse(std::string_view markers_tsv, std::string_view time_wor
       cta_words_[hash] |= fields[1] == "cta" ? 1 : 2;
       return;
     }
+    for (std::size_t i = 0; i < normalized.words.size(); ++i) {
+      if (normalized.numeric[i]) continue;
+      const std::uint64_t first = Hash64(normalized.words[i], kLineSeed);
+      first_word_filter_[first % 4096 / 64] |= std::uint64_t{1} << (first % 64);
+      break;
+    }
     const MarkerKind kind = ParseKind(fields[1]);
     if (kind == MarkerKind::kNone) throw Error(where + "unknown kind '" + std::string(fields[1]) + "'");
     if (fields[2] == "line") {
@@ -405,6 +411,11 @@ MarkerMatch CleanLexicon::Marker(const MatchLine& line, std::size_t max_prefix_w
   std::size_t non_numeric = 0;
   for (std::size_t i = 0; i < n; ++i) non_numeric += line.numeric[i] ? 0 : 1;
   if (non_numeric == 0) return {};
+  // Every phrase hashed below starts with the line's first non-numeric word.
+  const std::size_t first = static_cast<std::size_t>(
+      std::find(line.numeric.begin(), line.numeric.end(), std::uint8_t{0}) - line.numeric.begin());
+  const std::uint64_t first_hash = Hash64(line.words[first], kLineSeed);
+  if ((first_word_filter_[first_hash % 4096 / 64] >> (first_hash % 64) & 1) == 0) return {};
   if (auto found = line_markers_.find(PhraseHash(line, 0, n, scratch)); found != line_markers_.end()) {
     return {found->second, true, non_numeric};
   }

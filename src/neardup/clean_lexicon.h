@@ -6,6 +6,7 @@
 // everything that is not a letter, mark or digit separates words. No ICU, no allocation once the
 // buffers are warm. A CleanLexicon is built once (throws Error on a malformed data row), is then
 // immutable and may be shared by threads; its lookups take normalized words.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -77,6 +78,9 @@ class CleanLexicon {
   std::unordered_map<std::uint64_t, MarkerKind> line_markers_;
   std::unordered_map<std::uint64_t, MarkerKind> prefix_markers_;
   std::size_t longest_prefix_ = 0;  // in words
+  // A bit per (low bits of the) hash of each phrase's first non-numeric word: most lines start
+  // with a word no phrase starts with, and are rejected without hashing their prefixes.
+  std::array<std::uint64_t, 64> first_word_filter_{};
   std::unordered_map<std::uint64_t, std::uint8_t> time_words_;
   std::unordered_map<std::uint64_t, std::uint8_t> cta_words_;      // 1 = cta, 2 = address
 };
