@@ -36,7 +36,8 @@ std::string ReferenceEscape(const std::string& text) {
 
 TEST(WriteJsonl, StringEscapingMatchesReferenceOnRandomText) {
   std::mt19937_64 random(4);
-  const std::string alphabet = std::string("ab \"\\\n\r\t\x01\x1f\x7f", 13) + "\xd8\xa7\xe4\xb8\xad";
+  using std::string_literals::operator""s;
+  const std::string alphabet = "ab \"\\\n\r\t\x01\x1f\x7f\0"s + "\xd8\xa7\xe4\xb8\xad";
   for (int trial = 0; trial < 5000; ++trial) {
     std::string text;
     const std::size_t length = random() % 80;  // crosses the 16-byte blocks of the fast path
@@ -46,7 +47,7 @@ TEST(WriteJsonl, StringEscapingMatchesReferenceOnRandomText) {
     ASSERT_EQ(out, ReferenceEscape(text)) << "trial " << trial;
   }
   std::string nul;
-  AppendJsonString(&nul, std::string("a\0b", 3));
+  AppendJsonString(&nul, std::string_view("a\0b", 3));
   EXPECT_EQ(nul, "\"a\\u0000b\"");
 }
 
