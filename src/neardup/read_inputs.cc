@@ -183,12 +183,6 @@ void ReadJsonl(const InputFile& file, const ReadConfig& config, std::vector<Docu
 
 }  // namespace
 
-std::vector<std::string> ExpandInputs(const std::vector<std::string>& paths, ReadStats* stats) {
-  std::vector<std::string> out;
-  for (const InputFile& file : Expand(paths, stats)) out.push_back(file.path);
-  return out;
-}
-
 std::vector<Document> ReadInputs(const std::vector<std::string>& paths, const ReadConfig& config,
                                  ReadStats* stats, Progress* progress) {
   const std::vector<InputFile> files = Expand(paths, stats);

@@ -26,10 +26,6 @@ struct ReadStats {
   std::uint64_t utf8_repairs = 0;   // invalid sequences replaced by U+FFFD
 };
 
-// Expands folders into the list of input files, in reading order. Throws Error for a path that
-// does not exist or cannot be read.
-std::vector<std::string> ExpandInputs(const std::vector<std::string>& paths, ReadStats* stats);
-
 class Progress;
 // `progress`, when given, is told the documents and bytes as they are read.
 std::vector<Document> ReadInputs(const std::vector<std::string>& paths, const ReadConfig& config,
