@@ -126,7 +126,7 @@ po::options_description DedupOptions(Command* command, RawOptions* raw) {
        "of shingle sets; story: re-reports of the same story in other words")
       ("threshold", po::value(&raw->threshold),
        "similarity at or above which two documents are joined; default 0.7 in copy mode "
-       "(exact Jaccard of shingle sets), 0.10 in story mode (mean probability Jaccard of a cluster)")
+       "(exact Jaccard of shingle sets), 0.16 in story mode (mean probability Jaccard of a cluster)")
       ("ngram", po::value(&command->config.ngram)->default_value(5), "shingle size, in words or characters")
       ("shingle", po::value(&raw->shingle)->default_value("word"),
        "word: word n-grams; char: character n-grams (for very short texts)")

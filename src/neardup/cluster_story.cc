@@ -271,7 +271,7 @@ StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report) {
   }
 
   // 2. Document frequencies over the dump, then weights (cluster_story.h: idf with a background
-  // prior, squared; the kStoryTopTerms heaviest terms). A term of one document only is kept (at the
+  // prior; the kStoryTopTerms heaviest terms). A term of one document only is kept (at the
   // highest idf): it cannot be shared, but it measures how much of the document is its own.
   StoryVectors out;
   out.terms.resize(n);
@@ -297,7 +297,7 @@ StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report) {
     double total = 0;
     for (const TermCount& term : counts[i]) {
       const double idf = StoryIdf(df.Get(term.hash), documents + kStoryIdfPriorDocuments);
-      vector.push_back(WeightedTerm{term.hash, StoryWeight(term, idf * idf)});
+      vector.push_back(WeightedTerm{term.hash, StoryWeight(term, idf)});
     }
     if (vector.size() > kStoryTopTerms) {
       // The heaviest terms; ties go to the smaller hash, so the choice is order-independent.

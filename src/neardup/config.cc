@@ -2,6 +2,6 @@
 
 namespace neardup {
 
-double DefaultThreshold(Mode mode) { return mode == Mode::kStory ? 0.10 : 0.7; }
+double DefaultThreshold(Mode mode) { return mode == Mode::kStory ? 0.16 : 0.7; }
 
 }  // namespace neardup
