@@ -3,9 +3,9 @@
 // after the clean stage (rejected ones keep themselves as representative); one without a story
 // term (story_terms.h) is rejected here as empty. Steps: story terms -> IDF over the dump plus a
 // background prior (first pass) -> weight boost * (1 + ln tf) * idf, top kStoryTopTerms terms
-// -> P-MinHash (sketch_weighted.h) -> LSH at 0.5 x --threshold -> signature pre-check, then
+// -> P-MinHash (sketch_weighted.h) -> LSH at 0.35 x --threshold -> signature pre-check, then
 // exact J_P of each candidate -> average link: clusters merge, best pair first, while the mean
-// J_P over all their cross pairs (unchecked pairs and pairs below threshold/2 count 0) is >=
+// J_P over all their cross pairs (unchecked pairs and pairs below 0.35 x threshold count 0) is >=
 // --threshold (default 0.16), so a chain A~B~C with A, C unrelated does not join. --window: no
 // cluster spans more days than that (undated documents are not restricted). Deterministic for
 // any thread count and input order.
