@@ -194,6 +194,28 @@ struct DocScan {
   std::vector<std::uint64_t> lead_samples;  // sampled shingles of the lead, sorted, unique
   std::vector<std::pair<std::uint32_t, std::uint64_t>> body_samples;  // (line index, shingle)
   std::uint64_t text_hash = 0;
+
+  void Clear() {
+    lines.clear();
+    line_keys.clear();
+    signature.clear();
+    lead_samples.clear();
+    body_samples.clear();
+    text_hash = 0;
+  }
+  // A copy whose vectors hold exactly their elements: a scan is built in a thread's warm buffers
+  // (growing vectors of every document anew would allocate each several times) and kept, one per
+  // document, until the constructor ends.
+  DocScan ExactCopy() const {
+    DocScan copy;
+    copy.lines.assign(lines.begin(), lines.end());
+    copy.line_keys.assign(line_keys.begin(), line_keys.end());
+    copy.signature.assign(signature.begin(), signature.end());
+    copy.lead_samples.assign(lead_samples.begin(), lead_samples.end());
+    copy.body_samples.assign(body_samples.begin(), body_samples.end());
+    copy.text_hash = text_hash;
+    return copy;
+  }
 };
 
 // Whether two documents are copies of each other (estimated Jaccard of their 5-grams).
@@ -226,9 +248,24 @@ class UnionFind {
 
 bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
 
+// Whether fewer than two spaces of the line are followed by a byte that starts a crumb separator:
+// then the line has fewer than two separators, found without trying each one at every space.
+bool FewerThanTwoSeparatorStarts(std::string_view line) {
+  std::size_t starts = 0;
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    if (line[i] != ' ') continue;
+    const char next = line[i + 1];
+    starts += next == '>' || next == '<' || next == '|' || next == '/' || next == '\xC2' || next == '\xE2' ? 1 : 0;
+    if (starts >= 2) return false;
+  }
+  return true;
+}
+
 // Number of spaced crumb separators (" > ", " » ", " | ", ...) in a line; 0 if a segment between
-// them has more than kLabelWords words or two kinds of separators are mixed.
+// them has more than kLabelWords words or two kinds of separators are mixed, or if it has fewer
+// than two separators (less is never a crumb trail).
 std::size_t CrumbSeparators(std::string_view line) {
+  if (FewerThanTwoSeparatorStarts(line)) return 0;
   static constexpr std::string_view kSeparators[] = {" > ", " >> ", " < ", " | ", " / ", " \xC2\xBB ",
                                                      " \xC2\xAB ", " \xE2\x80\xBA ", " \xE2\x80\xB9 ",
                                                      " \xE2\x80\xA2 "};
@@ -467,6 +504,7 @@ struct ScanBuffers {
   std::vector<std::uint64_t> token_hashes;  // of the current line
   std::vector<std::uint64_t> shingles;      // of the document, repeats kept (MinHash ignores them)
   std::vector<std::uint64_t> line_samples;  // sampled shingles of the current line
+  DocScan scan;                             // the current document's scan
 };
 
 // The document's lines, their repetition keys, its word 5-gram MinHash signature and its teaser
@@ -475,7 +513,9 @@ struct ScanBuffers {
 // order, so only lines that reach into the lead need that order, and a body line only needs the
 // set of its sampled shingles.
 void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
-                  const CleanOptions& options, ScanBuffers* buffers, DocScan* scan) {
+                  const CleanOptions& options, ScanBuffers* buffers, DocScan* result) {
+  DocScan* const scan = &buffers->scan;
+  scan->Clear();
   MatchLine& normalized = buffers->normalized;
   std::vector<std::uint64_t>& token_hashes = buffers->token_hashes;
   std::vector<std::uint64_t>& shingles = buffers->shingles;
@@ -566,6 +606,7 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
     scan->signature.resize(kGroupSlots);
     hasher.Sign(shingles, scan->signature);  // a minimum per slot: repeats change nothing
   }
+  *result = scan->ExactCopy();
 }
 
 }  // namespace
@@ -659,9 +700,10 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
     for (const auto& entry : lead_index) ++bucket_starts[(entry.first >> (64 - bucket_bits)) + 1];
     for (std::size_t b = 1; b < bucket_starts.size(); ++b) bucket_starts[b] += bucket_starts[b - 1];
     std::vector<std::vector<std::uint32_t>> teasers(n);
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> hit_buffers;
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t a) {
       const auto& samples = scans[a].body_samples;
-      std::vector<std::uint32_t> hits;  // other documents whose lead holds a sample, with repeats
+      std::vector<std::uint32_t>& hits = hit_buffers.local();  // other documents whose lead holds a sample, with repeats
       std::size_t begin = 0;
       while (begin < samples.size()) {
         std::size_t end = begin;
