@@ -128,5 +128,33 @@ TEST(SketchWeighted, SignatureDependsOnlyOnTheNormalizedWeights) {
   EXPECT_TRUE(std::all_of(s3.begin(), s3.end(), [](std::uint32_t v) { return v == UINT32_MAX; }));
 }
 
+// Sign stops early (values past the running maximum, a first pass bounded near the final one,
+// heaviest features first); none of it may change a slot: compare with every value generated.
+TEST(SketchWeighted, SignMatchesTheDefinition) {
+  std::mt19937_64 random(11);
+  std::lognormal_distribution<float> skewed(0.0f, 2.0f);
+  for (const int k : {1, 2, 16, 128, 200}) {
+    const WeightedMinHasher hasher(k, 7);
+    WeightedMinHasher::Scratch scratch;  // reused across calls, as the pipeline does
+    std::vector<std::uint32_t> fast(static_cast<std::size_t>(k)), reference(static_cast<std::size_t>(k));
+    for (int round = 0; round < 60; ++round) {
+      std::vector<WeightedTerm> terms;
+      const std::size_t n = random() % 120;
+      for (std::size_t i = 0; i < n; ++i) {
+        float weight = 1.0f;  // round % 4 == 0: all equal
+        if (round % 4 == 1) weight = skewed(random);
+        if (round % 4 == 2) weight = static_cast<float>(1 + random() % 3);  // many ties
+        if (round % 4 == 3) weight = random() % 5 == 0 ? 0.0f : skewed(random) * 1e-30f;  // zeros, tiny
+        terms.push_back({random(), weight});
+      }
+      std::sort(terms.begin(), terms.end(),
+                [](const WeightedTerm& x, const WeightedTerm& y) { return x.hash < y.hash; });
+      hasher.Sign(terms, &scratch, fast);
+      hasher.SignByDefinition(terms, reference);
+      ASSERT_EQ(fast, reference) << "k " << k << " round " << round << " n " << n;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace neardup

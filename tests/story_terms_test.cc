@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "neardup/hash.h"
+#include "neardup/synth_corpus.h"
 
 #include <algorithm>
 #include <cmath>
@@ -118,6 +119,49 @@ TEST_F(StoryTermsTest, SurfacesAreTheMostFrequentForm) {
     } else {
       EXPECT_EQ(hash, Only("nvidia").hash);
       EXPECT_EQ(surface, "nvidia");
+    }
+  }
+}
+
+TEST_F(StoryTermsTest, WantedSurfacesAreTheFilteredSurfaces) {
+  const std::string text =
+      "والشركة الشركة وللشركة للشركة الشركات Nvidia's nvidia NVIDIA 5 km 5 كم R2 «هواوي» \"Huawei\" "
+      "the markets market marketing of the region, said Ahmed.";
+  const auto all = extractor_.Surfaces(text);
+  ASSERT_GE(all.size(), 6u);
+  std::vector<std::uint64_t> wanted;
+  std::vector<std::pair<std::uint64_t, std::string>> expected;
+  for (std::size_t i = 0; i < all.size(); i += 2) {
+    wanted.push_back(all[i].first);
+    expected.push_back(all[i]);
+  }
+  wanted.push_back(12345);  // not a term of the text
+  std::reverse(wanted.begin(), wanted.end());
+  EXPECT_EQ(extractor_.Surfaces(text, wanted), expected);
+  EXPECT_TRUE(extractor_.Surfaces(text, {}).empty());
+}
+
+// The token cache is exact: generated news in each language (repeated tokens, evicted slots,
+// Latin stems in several languages) gives the same terms with and without it.
+TEST(StoryTermExtractor, TokenCacheDoesNotChangeTerms) {
+  const StoryLexicon lexicon;
+  StoryTermExtractor cached(lexicon);
+  StoryTermExtractor reference(lexicon, /*cache_tokens=*/false);
+  std::vector<TermCount> a, b;
+  for (const SynthLanguage language :
+       {SynthLanguage::kArabic, SynthLanguage::kEnglish, SynthLanguage::kMixed}) {
+    SynthConfig config;
+    config.language = language;
+    config.target_bytes = 400'000;
+    for (const Document& doc : SynthDocuments(config)) {
+      cached.Extract(doc.text, &a);
+      reference.Extract(doc.text, &b);
+      ASSERT_EQ(a.size(), b.size()) << doc.id;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_EQ(a[i].hash, b[i].hash) << doc.id;
+        ASSERT_EQ(a[i].count, b[i].count) << doc.id;
+        ASSERT_EQ(a[i].boost, b[i].boost) << doc.id;
+      }
     }
   }
 }

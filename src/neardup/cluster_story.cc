@@ -1,10 +1,12 @@
 #include "neardup/cluster_story.h"
 
+#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -35,44 +37,48 @@ constexpr double kEdgeFloor = 0.35;
 // story wall time on 5,000 news articles.
 constexpr double kLshThresholdFraction = kEdgeFloor;
 
-// Document frequency per term hash: an immutable open-addressing table built from sorted hashes.
+// Document frequency per term hash: an open-addressing table (0 marks an empty slot; hash 0 is
+// stored as 1) counting how many documents hold each term; it grows at half load.
 class DfTable {
  public:
-  explicit DfTable(const std::vector<std::uint64_t>& sorted_hashes) {
-    std::size_t unique = 0;
-    for (std::size_t i = 0; i < sorted_hashes.size(); ++i) {
-      unique += i == 0 || sorted_hashes[i] != sorted_hashes[i - 1];
+  void Add(std::uint64_t key) {
+    if (2 * (size_ + 1) > keys_.size()) Grow();
+    const std::size_t i = Find(key == 0 ? 1 : key);
+    if (keys_[i] == 0) {
+      keys_[i] = key == 0 ? 1 : key;
+      ++size_;
     }
-    std::size_t capacity = 16;
-    while (capacity < unique * 2) capacity *= 2;
-    mask_ = capacity - 1;
-    keys_.assign(capacity, 0);
-    values_.assign(capacity, 0);
-    for (std::size_t i = 0; i < sorted_hashes.size();) {
-      std::size_t j = i;
-      while (j < sorted_hashes.size() && sorted_hashes[j] == sorted_hashes[i]) ++j;
-      Insert(sorted_hashes[i], static_cast<std::uint32_t>(j - i));
-      i = j;
-    }
+    ++values_[i];
   }
   std::uint32_t Get(std::uint64_t key) const {
-    key = key == 0 ? 1 : key;
-    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == key) return values_[i];
-      if (keys_[i] == 0) return 0;
-    }
+    if (keys_.empty()) return 0;
+    const std::size_t i = Find(key == 0 ? 1 : key);
+    return keys_[i] == 0 ? 0 : values_[i];
   }
 
  private:
-  void Insert(std::uint64_t key, std::uint32_t value) {
-    key = key == 0 ? 1 : key;
+  // The slot holding `key`, or the empty slot where it would go.
+  std::size_t Find(std::uint64_t key) const {
     std::size_t i = key & mask_;
     while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask_;
-    keys_[i] = key;
-    values_[i] += value;
+    return i;
+  }
+  void Grow() {
+    std::vector<std::uint64_t> keys(std::max<std::size_t>(16, 2 * keys_.size()), 0);
+    std::vector<std::uint32_t> values(keys.size(), 0);
+    keys.swap(keys_);
+    values.swap(values_);
+    mask_ = keys_.size() - 1;
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      if (keys[j] == 0) continue;
+      const std::size_t i = Find(keys[j]);
+      keys_[i] = keys[j];
+      values_[i] = values[j];
+    }
   }
   std::vector<std::uint64_t> keys_;
   std::vector<std::uint32_t> values_;
+  std::size_t size_ = 0;
   std::size_t mask_ = 0;
 };
 
@@ -103,9 +109,96 @@ std::size_t MinEqualSlots(double threshold, std::size_t k) {
   return k;
 }
 
+template <typename T>
+void Prefetch(const T* data, std::size_t count) {
+  constexpr std::size_t kCacheLine = 64;
+  const auto* bytes = reinterpret_cast<const char*>(data);
+  for (std::size_t i = 0; i < count * sizeof(T); i += kCacheLine) __builtin_prefetch(bytes + i);
+}
+
+// Slots equal in two signatures of k slots. Counted in lanes as wide as a slot (so the loop
+// vectorizes without widening), in blocks too short for a lane to overflow.
+template <typename Slot>
+std::size_t EqualSlots(const Slot* x, const Slot* y, std::size_t k) {
+  constexpr std::size_t kBlock = std::numeric_limits<Slot>::max();
+  std::size_t equal = 0;
+  for (std::size_t begin = 0; begin < k; begin += kBlock) {
+    const std::size_t end = std::min(k, begin + kBlock);
+    Slot count = 0;
+    for (std::size_t j = begin; j < end; ++j) count = static_cast<Slot>(count + (x[j] == y[j] ? 1 : 0));
+    equal += count;
+  }
+  return equal;
+}
+
 bool WithinWindow(double a, double b, double window_days) {
   if (window_days <= 0 || std::isnan(a) || std::isnan(b)) return true;
   return std::abs(a - b) <= window_days;
+}
+
+// What verify reads: candidate pairs (sorted by (a, b)), signatures with the low byte of each
+// slot kept apart (`signature_bytes`), and the weighted vectors.
+struct VerifyInputs {
+  std::span<const CandidatePair> candidates;
+  std::span<const std::uint32_t> signatures;
+  std::span<const std::uint8_t> signature_bytes;
+  std::size_t k = 0;
+  std::size_t min_equal = 0;  // fewest equal slots of a pair worth the exact check
+  const std::vector<std::vector<WeightedTerm>>* vectors = nullptr;
+  const std::vector<double>* totals = nullptr;
+  const std::vector<double>* days = nullptr;
+  double window_days = 0;
+  double floor = 0;  // edges below this similarity are dropped
+};
+
+struct VerifyWorker {
+  std::vector<SharedWeights> scratch;
+  std::vector<std::size_t> screened;
+  std::vector<StoryEdge> kept;  // edges at or above the floor, in candidate order per range
+};
+
+// Verifies candidates [begin, end) into worker->kept, in chunks of two passes. The screen: the
+// time window, then the low bytes of the slots (equal slots have equal low bytes, so too few
+// equal bytes proves too few equal slots); it reads 2 cache lines per signature instead of 8 and
+// drops most LSH candidates. Then, for the few left: the equal slots, then the exact J_P. Pairs
+// are sorted by a, so b's data is what misses the cache: each pass prefetches a few pairs ahead.
+void VerifyRange(const VerifyInputs& in, std::size_t begin, std::size_t end, VerifyWorker* worker) {
+  constexpr std::size_t kChunk = 256;
+  constexpr std::size_t kAhead = 8;  // screen: pairs ahead, enough to cover a memory latency
+  constexpr std::size_t kCheckAhead = 2;  // exact check: each takes longer, fewer are enough
+  const std::size_t k = in.k;
+  const std::vector<std::vector<WeightedTerm>>& vectors = *in.vectors;
+  for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
+    const std::size_t chunk_end = std::min(end, chunk + kChunk);
+    worker->screened.clear();
+    for (std::size_t c = chunk; c < chunk_end; ++c) {
+      if (c + kAhead < end) Prefetch(in.signature_bytes.data() + in.candidates[c + kAhead].second * k, k);
+      const auto [a, b] = in.candidates[c];
+      const std::uint8_t* bytes = in.signature_bytes.data();
+      if (WithinWindow((*in.days)[a], (*in.days)[b], in.window_days) &&
+          EqualSlots(bytes + a * k, bytes + b * k, k) >= in.min_equal) {
+        worker->screened.push_back(c);
+      }
+    }
+    const std::vector<std::size_t>& screened = worker->screened;
+    for (std::size_t s = 0; s < screened.size(); ++s) {
+      if (s + 2 * kCheckAhead < screened.size()) {
+        const std::uint32_t b = in.candidates[screened[s + 2 * kCheckAhead]].second;
+        Prefetch(in.signatures.data() + b * k, k);
+        Prefetch(&vectors[b], 1);
+      }
+      if (s + kCheckAhead < screened.size()) {
+        const std::vector<WeightedTerm>& ahead = vectors[in.candidates[screened[s + kCheckAhead]].second];
+        Prefetch(ahead.data(), ahead.size());
+      }
+      const auto [a, b] = in.candidates[screened[s]];
+      if (EqualSlots(in.signatures.data() + a * k, in.signatures.data() + b * k, k) < in.min_equal) continue;
+      const std::vector<double>& totals = *in.totals;
+      const double similarity =
+          ExactProbabilityJaccard(vectors[a], totals[a], vectors[b], totals[b], &worker->scratch, in.floor);
+      if (similarity >= in.floor) worker->kept.push_back(StoryEdge{a, b, similarity});
+    }
+  }
 }
 
 // The cluster's top terms: in most members first, then by summed weight; hash breaks ties.
@@ -281,26 +374,26 @@ StoryVectors BuildStoryVectors(std::vector<Document>* docs, RunReport* report) {
   out.totals.assign(n, 0);
   StageTimer timer(report, "idf");
   timer.set_items(n);
-  std::vector<std::size_t> offsets(n + 1, 0);
   std::uint64_t documents = 0;
+  DfTable df;
   for (std::size_t i = 0; i < n; ++i) {
-    offsets[i + 1] = offsets[i] + counts[i].size();
     documents += (*docs)[i].rejected ? 0 : 1;
+    for (const TermCount& term : counts[i]) df.Add(term.hash);  // a document lists a term once
   }
-  std::vector<std::uint64_t> all(offsets[n]);
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
-    for (std::size_t t = 0; t < counts[i].size(); ++t) all[offsets[i] + t] = counts[i][t].hash;
-  });
-  tbb::parallel_sort(all.begin(), all.end());
-  const DfTable df(all);
-  std::vector<std::uint64_t>().swap(all);
+  // idf per document frequency (df <= documents), and ln of small term counts: computed once
+  // instead of per term (the same expressions, so the same values).
+  std::vector<double> idf_of_df(documents + 1);
+  for (std::uint64_t d = 0; d <= documents; ++d) idf_of_df[d] = StoryIdf(d, documents + kStoryIdfPriorDocuments);
+  std::array<double, 64> log_count{};
+  for (std::size_t c = 1; c < log_count.size(); ++c) log_count[c] = std::log(static_cast<double>(c));
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     std::vector<WeightedTerm>& vector = out.terms[i];
     vector.reserve(counts[i].size());
     double total = 0;
     for (const TermCount& term : counts[i]) {
-      const double idf = StoryIdf(df.Get(term.hash), documents + kStoryIdfPriorDocuments);
-      vector.push_back(WeightedTerm{term.hash, StoryWeight(term, idf)});
+      const double ln_count = term.count < log_count.size() ? log_count[term.count]
+                                                            : std::log(static_cast<double>(term.count));
+      vector.push_back(WeightedTerm{term.hash, StoryWeightOfLog(term.boost, ln_count, idf_of_df[df.Get(term.hash)])});
     }
     if (vector.size() > kStoryTopTerms) {
       // The heaviest terms; ties go to the smaller hash, so the choice is order-independent.
@@ -338,6 +431,7 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
   const auto k = static_cast<std::size_t>(config.num_perm);
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
   std::vector<std::uint32_t> signatures(n * k);
+  std::vector<std::uint8_t> signature_bytes(n * k);  // low byte of each slot (verify's pre-check)
   std::vector<std::uint8_t> eligible(n, 0);
   {
     StageTimer timer(report, "sketch");
@@ -349,6 +443,9 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
       SketchWorker& worker = sketch_workers.local();
       const std::span<std::uint32_t> signature = std::span(signatures).subspan(i * k, k);
       hasher.Sign(vectors[i], &worker.scratch, signature);
+      for (std::size_t j = 0; j < k; ++j) {
+        signature_bytes[i * k + j] = static_cast<std::uint8_t>(signature[j]);
+      }
       BandKeys(signature, lsh, std::span(band_keys).subspan(i * lsh.bands, lsh.bands));
       eligible[i] = 1;
     });
@@ -366,31 +463,32 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
   if (config.window_days > 0) {
     for (std::size_t i = 0; i < n; ++i) days[i] = ParseStoryDate((*docs)[i].time);
   }
-  std::vector<StoryEdge> edges(candidates.size());
+  std::vector<StoryEdge> edges;
   {
     StageTimer timer(report, "verify");
     timer.set_items(candidates.size());
-    const std::size_t min_equal = MinEqualSlots(config.threshold, k);
-    tbb::enumerable_thread_specific<std::vector<SharedWeights>> scratch;
-    tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t c) {
-      const auto [a, b] = candidates[c];
-      double similarity = 0;
-      if (WithinWindow(days[a], days[b], config.window_days)) {
-        const std::uint32_t* x = signatures.data() + a * k;
-        const std::uint32_t* y = signatures.data() + b * k;
-        std::size_t equal = 0;
-        for (std::size_t j = 0; j < k; ++j) equal += x[j] == y[j] ? 1 : 0;
-        if (equal >= min_equal) {
-          similarity = ExactProbabilityJaccard(vectors[a], totals[a], vectors[b], totals[b], &scratch.local(),
-                                               kEdgeFloor * config.threshold);
-        }
-      }
-      edges[c] = StoryEdge{a, b, similarity};
+    VerifyInputs inputs;
+    inputs.candidates = candidates;
+    inputs.signatures = signatures;
+    inputs.signature_bytes = signature_bytes;
+    inputs.k = k;
+    inputs.min_equal = MinEqualSlots(config.threshold, k);
+    inputs.vectors = &vectors;
+    inputs.totals = &totals;
+    inputs.days = &days;
+    inputs.window_days = config.window_days;
+    inputs.floor = kEdgeFloor * config.threshold;
+    tbb::enumerable_thread_specific<VerifyWorker> workers;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, candidates.size()), [&](const auto& range) {
+      VerifyRange(inputs, range.begin(), range.end(), &workers.local());
     });
+    for (VerifyWorker& worker : workers) edges.insert(edges.end(), worker.kept.begin(), worker.kept.end());
+    // Candidate order (candidates are sorted by (a, b) without repeats), whatever the threads did.
+    std::sort(edges.begin(), edges.end(),
+              [](const StoryEdge& x, const StoryEdge& y) { return x.a != y.a ? x.a < y.a : x.b < y.b; });
   }
   result.candidate_pairs = candidates.size();
   for (const StoryEdge& edge : edges) result.verified_pairs += edge.similarity >= config.threshold ? 1 : 0;
-  std::erase_if(edges, [&](const StoryEdge& edge) { return edge.similarity < kEdgeFloor * config.threshold; });
 
   // 5. Average-link clusters; similarity of each member to its representative.
   std::vector<std::vector<std::uint32_t>> members(n);
@@ -430,7 +528,7 @@ ClusterResult ClusterStories(std::vector<Document>* docs, const PipelineConfig& 
       std::size_t found = 0;
       for (std::uint32_t member : group) {
         if (found == top.size()) break;
-        for (const auto& [hash, text] : term_workers.local().extractor.Surfaces((*docs)[member].text)) {
+        for (const auto& [hash, text] : term_workers.local().extractor.Surfaces((*docs)[member].text, top)) {
           auto it = std::find(top.begin(), top.end(), hash);
           if (it == top.end()) continue;
           std::string& slot = surface[static_cast<std::size_t>(it - top.begin())];

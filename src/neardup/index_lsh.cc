@@ -3,7 +3,10 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <utility>
 
 #include "neardup/error.h"
 #include "neardup/hash.h"
@@ -20,6 +23,22 @@ double Integrate(F f, double a, double b) {
   double sum = 0;
   for (int i = 0; i < steps; ++i) sum += f(a + (i + 0.5) * h);
   return sum * h;
+}
+
+// Sorts `keys`, each below 2^bits, ascending: an LSD radix sort, 11 bits per pass, through
+// `buffer` (resized to keys->size()).
+void RadixSort(int bits, std::vector<std::uint64_t>* keys, std::vector<std::uint64_t>* buffer) {
+  constexpr int kDigitBits = 11;
+  constexpr std::uint64_t kMask = (std::uint64_t{1} << kDigitBits) - 1;
+  buffer->resize(keys->size());
+  for (int shift = 0; shift < bits; shift += kDigitBits) {
+    std::array<std::size_t, kMask + 1> start{};
+    for (const std::uint64_t key : *keys) ++start[(key >> shift) & kMask];
+    std::size_t sum = 0;
+    for (std::size_t& bucket : start) sum += std::exchange(bucket, sum);
+    for (const std::uint64_t key : *keys) (*buffer)[start[(key >> shift) & kMask]++] = key;
+    keys->swap(*buffer);
+  }
 }
 
 }  // namespace
@@ -61,7 +80,16 @@ void BandKeys(std::span<const std::uint32_t> signature, const LshParams& params,
 std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_keys, int bands,
                                           std::span<const std::uint8_t> eligible) {
   const std::size_t n = eligible.size();
-  std::vector<CandidatePair> pairs;
+  // Pairs (a, b) with a, b < n packed as (a << bits) | b: sorting the integers sorts the pairs,
+  // and a radix sort of 2 * bits bits is much faster than a comparison sort.
+  const int bits = std::max(1, static_cast<int>(std::bit_width(n)));
+  std::vector<std::uint64_t> pairs;
+  std::vector<std::uint64_t> buffer;
+  auto add = [&](std::uint32_t a, std::uint32_t b) { pairs.push_back((std::uint64_t{a} << bits) | b); };
+  auto sort_unique = [&] {
+    RadixSort(2 * bits, &pairs, &buffer);
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  };
   std::vector<std::pair<std::uint64_t, std::uint32_t>> bucket_entries;
   bucket_entries.reserve(n);
   for (int band = 0; band < bands; ++band) {
@@ -77,31 +105,32 @@ std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_ke
       const std::size_t size = end - begin;
       if (size <= kMaxBucketPairs) {
         for (std::size_t i = begin; i < end; ++i) {
-          for (std::size_t j = i + 1; j < end; ++j) {
-            pairs.emplace_back(bucket_entries[i].second, bucket_entries[j].second);
-          }
+          for (std::size_t j = i + 1; j < end; ++j) add(bucket_entries[i].second, bucket_entries[j].second);
         }
       } else {
         // Star to the first few documents of the bucket and a chain through it: linear in size.
         constexpr std::size_t kLeaders = 8;
         for (std::size_t i = begin + 1; i < end; ++i) {
           for (std::size_t leader = begin; leader < std::min(begin + kLeaders, i); ++leader) {
-            pairs.emplace_back(bucket_entries[leader].second, bucket_entries[i].second);
+            add(bucket_entries[leader].second, bucket_entries[i].second);
           }
-          pairs.emplace_back(bucket_entries[i - 1].second, bucket_entries[i].second);
+          add(bucket_entries[i - 1].second, bucket_entries[i].second);
         }
       }
       begin = end;
     }
     // Keep memory bounded by deduplicating as we go.
-    if (pairs.size() > (1u << 24)) {
-      tbb::parallel_sort(pairs.begin(), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-    }
+    if (pairs.size() > (1u << 24)) sort_unique();
   }
-  tbb::parallel_sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  return pairs;
+  sort_unique();
+  std::vector<std::uint64_t>().swap(buffer);
+  std::vector<CandidatePair> out;
+  out.reserve(pairs.size());
+  const std::uint64_t low = (std::uint64_t{1} << bits) - 1;
+  for (const std::uint64_t pair : pairs) {
+    out.emplace_back(static_cast<std::uint32_t>(pair >> bits), static_cast<std::uint32_t>(pair & low));
+  }
+  return out;
 }
 
 }  // namespace neardup

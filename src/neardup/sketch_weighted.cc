@@ -36,9 +36,16 @@ class FeatureRandom {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// Sign's first-pass bound, in units of the expected maximum H_k / total weight. Tuned on news
+// (generated and real Arabic): 1.4 generates the fewest values in all, second passes included,
+// 35% fewer than one unbounded pass; 1.2 and 1.6 are within 3% of it.
+constexpr double kFirstPassSlack = 1.4;
+
 }  // namespace
 
-WeightedMinHasher::WeightedMinHasher(int num_perm, std::uint64_t seed) : num_perm_(num_perm), seed_(seed) {}
+WeightedMinHasher::WeightedMinHasher(int num_perm, std::uint64_t seed) : num_perm_(num_perm), seed_(seed) {
+  for (int i = 1; i <= num_perm; ++i) harmonic_k_ += 1.0 / i;
+}
 
 void WeightedMinHasher::Sign(std::span<const WeightedTerm> terms, Scratch* scratch,
                              std::span<std::uint32_t> signature) const {
@@ -53,48 +60,110 @@ void WeightedMinHasher::Sign(std::span<const WeightedTerm> terms, Scratch* scrat
     scratch->stamp.assign(k, 0);
     scratch->epoch = 0;
   }
-  bool any = false;
+  // Heaviest features first (ProbMinHash's advice): their values are the smallest, so the
+  // maximum drops early and lighter features stop after few values. The result does not depend
+  // on the order: each slot gets the feature with the smallest value, ties to the smaller hash.
+  std::vector<WeightedTerm>& order = scratch->order;
+  order.clear();
+  double total_weight = 0;
   for (const WeightedTerm& term : terms) {
     if (!(term.weight > 0)) continue;
-    any = true;
-    if (++scratch->epoch == 0) {  // stamps wrapped: clear them once every 2^32 features
-      std::fill(scratch->stamp.begin(), scratch->stamp.end(), 0);
-      scratch->epoch = 1;
-    }
-    const std::uint32_t epoch = scratch->epoch;
-    // permutation[j] is j unless stamped in this epoch (a lazily reset Fisher-Yates shuffle).
-    auto slot_at = [&](std::uint32_t j) { return scratch->stamp[j] == epoch ? scratch->permutation[j] : j; };
-    FeatureRandom random(term.hash ^ seed_ * 0x9e3779b97f4a7c15ull);
-    const double rate = static_cast<double>(term.weight);
-    double value = 0;
-    for (std::uint32_t i = 0; i < k; ++i) {
-      // The i-th smallest of k Exp(rate) values: spacings Exp(1) / (rate * (k - i)).
-      value += random.Exponential() / (rate * static_cast<double>(k - i));
-      if (value >= tree[1]) break;
-      const std::uint32_t pick = i + random.Below(k - i);
-      const std::uint32_t slot = slot_at(pick);
-      scratch->permutation[pick] = slot_at(i);
-      scratch->stamp[pick] = epoch;
-      // position i now holds `slot`; no later step reads position i again
-      std::size_t node = k + slot;
-      if (value < tree[node]) {
-        tree[node] = value;
-        scratch->owner[slot] = term.hash;
-        for (node >>= 1; node >= 1; node >>= 1) {
-          const double larger = std::max(tree[2 * node], tree[2 * node + 1]);
-          if (tree[node] == larger) break;
-          tree[node] = larger;
-        }
-      }
-    }
+    order.push_back(term);
+    total_weight += static_cast<double>(term.weight);
+  }
+  std::sort(order.begin(), order.end(), [](const WeightedTerm& a, const WeightedTerm& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.hash < b.hash;
+  });
+  // First pass: only values up to `bound`, so features stop near the final maximum instead of
+  // the higher maxima of the first features. When every slot got a value, the maximum is <= bound,
+  // so no value past the bound could have won or tied: the signature is final. Otherwise (a slot
+  // value is Exp(total weight), so a slot stays empty with probability exp(-slack * H_k): about 6%
+  // of signatures at k = 128, expected) a second pass without bound completes it, from the same
+  // values.
+  const double bound = kFirstPassSlack * harmonic_k_ / total_weight;
+  for (const WeightedTerm& term : order) SignFeature(term, bound, scratch);
+  if (k > 0 && !(tree[1] <= bound)) {
+    for (const WeightedTerm& term : order) SignFeature(term, kInfinity, scratch);
   }
   for (std::uint32_t j = 0; j < k; ++j) {
-    if (!any) {
+    if (order.empty()) {
       signature[j] = std::numeric_limits<std::uint32_t>::max();
     } else {
       std::uint64_t state = scratch->owner[j];
       signature[j] = static_cast<std::uint32_t>(SplitMix64(state) >> 32);
     }
+  }
+}
+
+void WeightedMinHasher::SignFeature(const WeightedTerm& term, double bound, Scratch* scratch) const {
+  const auto k = static_cast<std::uint32_t>(num_perm_);
+  if (++scratch->epoch == 0) {  // stamps wrapped: clear them once every 2^32 features
+    std::fill(scratch->stamp.begin(), scratch->stamp.end(), 0);
+    scratch->epoch = 1;
+  }
+  const std::uint32_t epoch = scratch->epoch;
+  // Plain pointers: the compiler need not reload the vectors' data after every store.
+  double* const tree = scratch->tree.data();
+  std::uint64_t* const owner = scratch->owner.data();
+  std::uint32_t* const permutation = scratch->permutation.data();
+  std::uint32_t* const stamp = scratch->stamp.data();
+  // permutation[j] is j unless stamped in this epoch (a lazily reset Fisher-Yates shuffle).
+  auto slot_at = [&](std::uint32_t j) { return stamp[j] == epoch ? permutation[j] : j; };
+  FeatureRandom random(term.hash ^ seed_ * 0x9e3779b97f4a7c15ull);
+  const double rate = static_cast<double>(term.weight);
+  double value = 0;
+  for (std::uint32_t i = 0; i < k; ++i) {
+    // The i-th smallest of k Exp(rate) values: spacings Exp(1) / (rate * (k - i)).
+    value += random.Exponential() / (rate * static_cast<double>(k - i));
+    // Later values are >= this one, so none can beat (or tie) a slot once it exceeds the max.
+    if (value > std::min(bound, tree[1])) break;
+    const std::uint32_t pick = i + random.Below(k - i);
+    const std::uint32_t slot = slot_at(pick);
+    permutation[pick] = slot_at(i);
+    stamp[pick] = epoch;
+    // position i now holds `slot`; no later step reads position i again
+    std::size_t node = k + slot;
+    if (value < tree[node] || (value == tree[node] && term.hash < owner[slot])) {
+      tree[node] = value;
+      owner[slot] = term.hash;
+      for (node >>= 1; node >= 1; node >>= 1) {
+        const double larger = std::max(tree[2 * node], tree[2 * node + 1]);
+        if (tree[node] == larger) break;
+        tree[node] = larger;
+      }
+    }
+  }
+}
+
+void WeightedMinHasher::SignByDefinition(std::span<const WeightedTerm> terms,
+                                         std::span<std::uint32_t> signature) const {
+  const auto k = static_cast<std::uint32_t>(num_perm_);
+  std::vector<double> best(k, kInfinity);
+  std::vector<std::uint64_t> owner(k, 0);
+  std::vector<std::uint32_t> slots(k);
+  bool any = false;
+  for (const WeightedTerm& term : terms) {
+    if (!(term.weight > 0)) continue;
+    any = true;
+    for (std::uint32_t j = 0; j < k; ++j) slots[j] = j;
+    FeatureRandom random(term.hash ^ seed_ * 0x9e3779b97f4a7c15ull);
+    const double rate = static_cast<double>(term.weight);
+    double value = 0;
+    for (std::uint32_t i = 0; i < k; ++i) {
+      value += random.Exponential() / (rate * static_cast<double>(k - i));
+      const std::uint32_t pick = i + random.Below(k - i);
+      std::swap(slots[i], slots[pick]);
+      const std::uint32_t slot = slots[i];
+      if (value < best[slot] || (value == best[slot] && term.hash < owner[slot])) {
+        best[slot] = value;
+        owner[slot] = term.hash;
+      }
+    }
+  }
+  for (std::uint32_t j = 0; j < k; ++j) {
+    std::uint64_t state = owner[j];
+    signature[j] = any ? static_cast<std::uint32_t>(SplitMix64(state) >> 32)
+                       : std::numeric_limits<std::uint32_t>::max();
   }
 }
 

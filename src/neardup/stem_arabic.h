@@ -15,6 +15,11 @@ namespace neardup {
 // Writes the stem of `token` into `*out` (cleared first; reused buffers do not allocate).
 void StemArabic(std::string_view token, std::string* out);
 
+// The stem of `word`, which must satisfy IsArabicWord: a view into `word` when the stem is a
+// part of it, else into `*buffer` (only a final teh marbuta kept as heh needs one). Valid while
+// both are unchanged.
+std::string_view StemArabicWord(std::string_view word, std::string* buffer);
+
 // Whether every character of `token` is an Arabic letter (U+0621..U+064A, U+0671..U+06D3).
 bool IsArabicWord(std::string_view token);
 

@@ -7,10 +7,12 @@
 // "number unit" pairs (data/story_units.txt), capitalized names in Latin text, and short quoted
 // names ("Huawei", «هواوي»). Weight = boost * (1 + ln count) * idf (StoryIdf).
 // StoryLexicon is immutable after construction and may be shared by threads; a
-// StoryTermExtractor holds a Tokenizer and Snowball stemmers and is used by one thread at a time.
+// StoryTermExtractor holds a Tokenizer, Snowball stemmers and a cache of recent tokens' results,
+// and is used by one thread at a time.
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,7 +59,10 @@ class StoryLexicon {
 
 class StoryTermExtractor {
  public:
-  explicit StoryTermExtractor(const StoryLexicon& lexicon);
+  // `cache_tokens`: keep what each recent token gave (its kind, stopword tests, stem hash) for the
+  // next calls, in fixed memory (about 1.3 MB). Exact: a cached token is compared byte for byte,
+  // so the terms are the same either way; off is the reference for tests and benchmarks.
+  explicit StoryTermExtractor(const StoryLexicon& lexicon, bool cache_tokens = true);
   ~StoryTermExtractor();
   StoryTermExtractor(const StoryTermExtractor&) = delete;
   StoryTermExtractor& operator=(const StoryTermExtractor&) = delete;
@@ -67,6 +72,9 @@ class StoryTermExtractor {
   // The surface form (normalized token, before stemming) of each term of `text`, the most
   // frequent one per term, as (hash, surface) sorted by hash. For explanations; allocates.
   std::vector<std::pair<std::uint64_t, std::string>> Surfaces(std::string_view text);
+  // The same for the terms in `wanted` only (a few hashes; the others cost no allocation).
+  std::vector<std::pair<std::uint64_t, std::string>> Surfaces(std::string_view text,
+                                                              std::span<const std::uint64_t> wanted);
 
  private:
   struct Impl;
@@ -77,9 +85,12 @@ class StoryTermExtractor {
 // ln(1 + (n - df + 0.5) / (df + 0.5)). With n = 5: df 1 -> 1.39, 2 -> 0.88, 3 -> 0.54, 5 -> 0.09.
 double StoryIdf(std::uint64_t df, std::uint64_t n);
 
-// Weight of a term of a document: boost * (1 + ln count) * idf.
+// Weight of a term of a document: boost * (1 + ln count) * idf (StoryWeightOfLog: given ln count).
+inline float StoryWeightOfLog(float boost, double ln_count, double idf) {
+  return static_cast<float>(boost * (1.0 + ln_count) * idf);
+}
 inline float StoryWeight(const TermCount& term, double idf) {
-  return static_cast<float>(term.boost * (1.0 + std::log(static_cast<double>(term.count))) * idf);
+  return StoryWeightOfLog(term.boost, std::log(static_cast<double>(term.count)), idf);
 }
 
 }  // namespace neardup
