@@ -1,9 +1,11 @@
 #include "neardup/index_lsh.h"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <set>
 
@@ -126,6 +128,43 @@ TEST(IndexLsh, CandidatePairsAreSortedUniqueAndSkipIneligible) {
   const std::vector<CandidatePair> pairs = CandidatePairs(keys, 2, eligible);
   const std::vector<CandidatePair> expected = {{0, 1}, {0, 2}, {1, 2}, {2, 3}};
   EXPECT_EQ(pairs, expected);
+}
+
+// Bands are processed in parallel: the pairs (and the chosen bands/rows) must not depend on the
+// thread count, and must be exactly the pairs of documents that share a key in some band.
+TEST(IndexLsh, CandidatePairsAndChoiceDoNotDependOnThreads) {
+  const std::size_t n = 3000;
+  const int bands = 9;
+  std::mt19937_64 random(5);
+  std::vector<std::uint64_t> keys(n * bands);
+  for (std::uint64_t& key : keys) key = random() % 700;  // many small buckets per band
+  std::vector<std::uint8_t> eligible(n, 1);
+  for (std::size_t i = 0; i < n; i += 7) eligible[i] = 0;
+  std::set<CandidatePair> expected;
+  for (int band = 0; band < bands; ++band) {
+    std::map<std::uint64_t, std::vector<std::uint32_t>> buckets;
+    for (std::size_t doc = 0; doc < n; ++doc) {
+      if (eligible[doc] != 0) buckets[keys[doc * bands + band]].push_back(static_cast<std::uint32_t>(doc));
+    }
+    for (const auto& [key, docs] : buckets) {
+      ASSERT_LE(docs.size(), kMaxBucketPairs);
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        for (std::size_t j = i + 1; j < docs.size(); ++j) expected.emplace(docs[i], docs[j]);
+      }
+    }
+  }
+  for (int threads : {1, 2, 4}) {
+    tbb::task_arena arena(threads);
+    std::vector<CandidatePair> pairs;
+    LshParams chosen;
+    arena.execute([&] {
+      pairs = CandidatePairs(keys, bands, eligible);
+      chosen = ChooseBandsRows(0.7, 128);
+    });
+    EXPECT_EQ(pairs, std::vector<CandidatePair>(expected.begin(), expected.end())) << threads << " threads";
+    EXPECT_EQ(chosen.bands, 14) << threads << " threads";
+    EXPECT_EQ(chosen.rows, 9) << threads << " threads";
+  }
 }
 
 TEST(IndexLsh, HugeBucketCostsLinearPairsAndStaysConnected) {

@@ -1,6 +1,7 @@
 #include "neardup/pipeline.h"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <filesystem>
 #include <map>
@@ -140,6 +141,29 @@ TEST(PipelineDeterminism, ByteIdenticalOutputsAtOneTwoAndFourThreadsAndAcrossRun
       EXPECT_FALSE(files.at("clusters.jsonl").empty());
     } else {
       for (const auto& [name, bytes] : files) EXPECT_TRUE(bytes == first[name]) << name << " differs at " << threads << " threads";
+    }
+  }
+}
+
+// WriteOutputs streams the files in chunks (1,024 documents or about 4 MB of text) built in
+// parallel: the bytes must be those of the whole-file builders, at one and at four threads.
+TEST(PipelineDeterminism, StreamedOutputsEqualWholeFileBuilders) {
+  TempDir dir;
+  const testing::SynthCorpus corpus = testing::MakeNearDuplicates(5000, 0.4, 0.6, 0.95, 7);
+  PipelineConfig config;
+  const RunResult result = Process(ToDocuments(corpus), config, RunReport{});
+  const std::map<std::string, std::string> expected = {
+      {"decisions.jsonl", DecisionsJsonl(result.docs, result.clusters)},
+      {"clusters.jsonl", ClustersJsonl(result.docs, result.clusters)},
+      {"cleaned.jsonl", CleanedJsonl(result.docs, result.clusters)}};
+  ASSERT_FALSE(expected.at("clusters.jsonl").empty());
+  for (int threads : {1, 4}) {
+    const std::string out = dir / ("out" + std::to_string(threads));
+    std::filesystem::create_directories(out);
+    tbb::task_arena arena(threads);
+    arena.execute([&] { WriteOutputs(out, result.docs, result.clusters, result.report, config); });
+    for (const auto& [name, bytes] : expected) {
+      EXPECT_TRUE(ReadFile(out + "/" + name) == bytes) << name << " differs at " << threads << " threads";
     }
   }
 }

@@ -3,9 +3,11 @@
 // each requested size, or the given input files) and each thread count, runs the whole pipeline
 // (read -> ... -> write into a temp folder, removed afterwards) and measures MB/s (10^6 bytes of
 // input), docs/s, per-stage seconds (RunReport.stages), peak RSS and bytes of memory per document.
-// Peak RSS is per run: the kernel's high-water mark is reset before each run (/proc/self/clear_refs)
-// and read back (VmHWM); where that fails the process-wide peak is reported, flagged as such.
-// Runs on the caller's thread (the pipeline makes its own TBB arenas); throws Error like Run.
+// Peak RSS is per run: the kernel's high-water mark is reset before each run
+// (/proc/self/clear_refs) and read back (VmHWM); where that fails the process-wide peak is
+// reported, flagged as such. A generated corpus is fsynced before it is timed: otherwise the kernel
+// writes it back (30 s later, or under memory pressure) during the timed runs. Runs on the caller's
+// thread (the pipeline makes its own TBB arenas); throws Error like Run.
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -34,7 +36,7 @@ struct BenchRow {
   std::uint64_t bytes = 0;     // input bytes (decompressed) read by the run
   std::uint64_t documents = 0;
   int threads = 0;
-  double generate_seconds = 0;  // time to write the generated corpus (not part of the run)
+  double generate_seconds = 0;  // to write and fsync the generated corpus (not part of the run)
   RunReport report;
   std::uint64_t peak_rss_bytes = 0;   // during this run
   std::uint64_t start_rss_bytes = 0;  // resident before the run

@@ -1,5 +1,7 @@
 #include "neardup/index_lsh.h"
 
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
@@ -25,6 +27,75 @@ double Integrate(F f, double a, double b) {
   return sum * h;
 }
 
+}  // namespace
+
+double CandidateProbability(double s, int bands, int rows) {
+  return 1.0 - std::pow(1.0 - std::pow(s, rows), bands);
+}
+
+LshParams ChooseBandsRows(double threshold, int num_perm, double false_positive_weight,
+                          double false_negative_weight) {
+  if (threshold <= 0 || threshold >= 1) throw Error("threshold must be in (0, 1)");
+  // Every (bands, rows) with bands * rows <= num_perm, in the order of the search below; the
+  // areas are computed in parallel (each exactly as alone), the choice serially, so the result
+  // is the same at any thread count.
+  std::vector<LshParams> options;
+  for (int bands = 1; bands <= num_perm; ++bands) {
+    for (int rows = 1; rows <= num_perm / bands; ++rows) {
+      options.push_back(LshParams{bands, rows, 0, 0});
+    }
+  }
+  tbb::parallel_for(std::size_t{0}, options.size(), [&](std::size_t i) {
+    LshParams& option = options[i];
+    option.false_positive_area =
+        Integrate([&](double s) { return CandidateProbability(s, option.bands, option.rows); }, 0.0,
+                  threshold);
+    option.false_negative_area = Integrate(
+        [&](double s) { return 1.0 - CandidateProbability(s, option.bands, option.rows); },
+        threshold, 1.0);
+  });
+  LshParams best;
+  double best_error = 1e300;
+  for (const LshParams& option : options) {
+    const double error = false_positive_weight * option.false_positive_area +
+                         false_negative_weight * option.false_negative_area;
+    if (error < best_error) {
+      best_error = error;
+      best = option;
+    }
+  }
+  return best;
+}
+
+void BandKeys(std::span<const std::uint32_t> signature, const LshParams& params,
+              std::span<std::uint64_t> keys) {
+  const auto rows = static_cast<std::size_t>(params.rows);
+  for (std::size_t band = 0; band < static_cast<std::size_t>(params.bands); ++band) {
+    keys[band] = Hash64(signature.data() + band * rows, rows * sizeof(std::uint32_t), kBandSeed + band);
+  }
+}
+
+namespace {
+
+// A candidate pair (a, b), a < b < n, packed as (a << bits) | b: sorting the integers sorts the
+// pairs, and a radix sort of 2 * bits bits is much faster than a comparison sort.
+struct PairPacking {
+  int bits;
+  std::uint64_t Pack(std::uint32_t a, std::uint32_t b) const { return (std::uint64_t{a} << bits) | b; }
+  CandidatePair Unpack(std::uint64_t pair) const {
+    return {static_cast<std::uint32_t>(pair >> bits),
+            static_cast<std::uint32_t>(pair & ((std::uint64_t{1} << bits) - 1))};
+  }
+};
+
+// Per-thread scratch of CandidatePairs: one band's (key, document) entries, the packed pairs
+// found, and the radix sort's buffer.
+struct BandScratch {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  std::vector<std::uint64_t> pairs;
+  std::vector<std::uint64_t> buffer;
+};
+
 // Sorts `keys`, each below 2^bits, ascending: an LSD radix sort, 11 bits per pass, through
 // `buffer` (resized to keys->size()).
 void RadixSort(int bits, std::vector<std::uint64_t>* keys, std::vector<std::uint64_t>* buffer) {
@@ -41,95 +112,77 @@ void RadixSort(int bits, std::vector<std::uint64_t>* keys, std::vector<std::uint
   }
 }
 
-}  // namespace
-
-double CandidateProbability(double s, int bands, int rows) {
-  return 1.0 - std::pow(1.0 - std::pow(s, rows), bands);
+void SortUnique(int bits, std::vector<std::uint64_t>* pairs, std::vector<std::uint64_t>* buffer) {
+  RadixSort(bits, pairs, buffer);
+  pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
 }
 
-LshParams ChooseBandsRows(double threshold, int num_perm, double false_positive_weight,
-                          double false_negative_weight) {
-  if (threshold <= 0 || threshold >= 1) throw Error("threshold must be in (0, 1)");
-  LshParams best;
-  double best_error = 1e300;
-  for (int bands = 1; bands <= num_perm; ++bands) {
-    const int max_rows = num_perm / bands;
-    for (int rows = 1; rows <= max_rows; ++rows) {
-      const double fp = Integrate([&](double s) { return CandidateProbability(s, bands, rows); },
-                                  0.0, threshold);
-      const double fn = Integrate(
-          [&](double s) { return 1.0 - CandidateProbability(s, bands, rows); }, threshold, 1.0);
-      const double error = false_positive_weight * fp + false_negative_weight * fn;
-      if (error < best_error) {
-        best_error = error;
-        best = LshParams{bands, rows, fp, fn};
-      }
+// Appends the pairs of one bucket (documents in ascending order) to `pairs`.
+void BucketPairs(std::span<const std::pair<std::uint64_t, std::uint32_t>> bucket, PairPacking packing,
+                 std::vector<std::uint64_t>* pairs) {
+  const std::size_t size = bucket.size();
+  if (size <= kMaxBucketPairs) {
+    for (std::size_t i = 0; i < size; ++i) {
+      for (std::size_t j = i + 1; j < size; ++j) pairs->push_back(packing.Pack(bucket[i].second, bucket[j].second));
     }
+    return;
   }
-  return best;
+  // Star to the first few documents of the bucket and a chain through it: linear in size.
+  constexpr std::size_t kLeaders = 8;
+  for (std::size_t i = 1; i < size; ++i) {
+    for (std::size_t leader = 0; leader < std::min(kLeaders, i); ++leader) {
+      pairs->push_back(packing.Pack(bucket[leader].second, bucket[i].second));
+    }
+    pairs->push_back(packing.Pack(bucket[i - 1].second, bucket[i].second));
+  }
 }
 
-void BandKeys(std::span<const std::uint32_t> signature, const LshParams& params,
-              std::span<std::uint64_t> keys) {
-  const auto rows = static_cast<std::size_t>(params.rows);
-  for (std::size_t band = 0; band < static_cast<std::size_t>(params.bands); ++band) {
-    keys[band] = Hash64(signature.data() + band * rows, rows * sizeof(std::uint32_t), kBandSeed + band);
+// Adds the candidate pairs of band `band` to scratch->pairs.
+void BandPairs(std::span<const std::uint64_t> band_keys, int bands, int band,
+               std::span<const std::uint8_t> eligible, PairPacking packing, BandScratch* scratch) {
+  auto& entries = scratch->entries;
+  entries.clear();
+  for (std::size_t doc = 0; doc < eligible.size(); ++doc) {
+    if (eligible[doc] == 0) continue;
+    entries.emplace_back(band_keys[doc * bands + band], static_cast<std::uint32_t>(doc));
   }
+  tbb::parallel_sort(entries.begin(), entries.end());
+  for (std::size_t begin = 0; begin < entries.size();) {
+    std::size_t end = begin + 1;
+    while (end < entries.size() && entries[end].first == entries[begin].first) ++end;
+    BucketPairs(std::span(entries).subspan(begin, end - begin), packing, &scratch->pairs);
+    begin = end;
+  }
+  // Keep memory bounded by deduplicating as we go.
+  if (scratch->pairs.size() > (1u << 24)) SortUnique(2 * packing.bits, &scratch->pairs, &scratch->buffer);
 }
+
+}  // namespace
 
 std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_keys, int bands,
                                           std::span<const std::uint8_t> eligible) {
-  const std::size_t n = eligible.size();
-  // Pairs (a, b) with a, b < n packed as (a << bits) | b: sorting the integers sorts the pairs,
-  // and a radix sort of 2 * bits bits is much faster than a comparison sort.
-  const int bits = std::max(1, static_cast<int>(std::bit_width(n)));
+  const PairPacking packing{std::max(1, static_cast<int>(std::bit_width(eligible.size())))};
+  // Bands are independent: each thread collects the pairs of the bands it takes; the union is
+  // sorted and deduplicated, so the result does not depend on which thread took which band.
+  tbb::enumerable_thread_specific<BandScratch> scratch;
+  tbb::parallel_for(0, bands, [&](int band) {
+    BandPairs(band_keys, bands, band, eligible, packing, &scratch.local());
+  });
+  std::size_t total = 0;
+  for (const BandScratch& local : scratch) total += local.pairs.size();
   std::vector<std::uint64_t> pairs;
-  std::vector<std::uint64_t> buffer;
-  auto add = [&](std::uint32_t a, std::uint32_t b) { pairs.push_back((std::uint64_t{a} << bits) | b); };
-  auto sort_unique = [&] {
-    RadixSort(2 * bits, &pairs, &buffer);
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  };
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> bucket_entries;
-  bucket_entries.reserve(n);
-  for (int band = 0; band < bands; ++band) {
-    bucket_entries.clear();
-    for (std::size_t doc = 0; doc < n; ++doc) {
-      if (eligible[doc] == 0) continue;
-      bucket_entries.emplace_back(band_keys[doc * bands + band], static_cast<std::uint32_t>(doc));
-    }
-    tbb::parallel_sort(bucket_entries.begin(), bucket_entries.end());
-    for (std::size_t begin = 0; begin < bucket_entries.size();) {
-      std::size_t end = begin + 1;
-      while (end < bucket_entries.size() && bucket_entries[end].first == bucket_entries[begin].first) ++end;
-      const std::size_t size = end - begin;
-      if (size <= kMaxBucketPairs) {
-        for (std::size_t i = begin; i < end; ++i) {
-          for (std::size_t j = i + 1; j < end; ++j) add(bucket_entries[i].second, bucket_entries[j].second);
-        }
-      } else {
-        // Star to the first few documents of the bucket and a chain through it: linear in size.
-        constexpr std::size_t kLeaders = 8;
-        for (std::size_t i = begin + 1; i < end; ++i) {
-          for (std::size_t leader = begin; leader < std::min(begin + kLeaders, i); ++leader) {
-            add(bucket_entries[leader].second, bucket_entries[i].second);
-          }
-          add(bucket_entries[i - 1].second, bucket_entries[i].second);
-        }
-      }
-      begin = end;
-    }
-    // Keep memory bounded by deduplicating as we go.
-    if (pairs.size() > (1u << 24)) sort_unique();
+  pairs.reserve(total);
+  for (BandScratch& local : scratch) {
+    pairs.insert(pairs.end(), local.pairs.begin(), local.pairs.end());
+    std::vector<std::uint64_t>().swap(local.pairs);
+    std::vector<std::uint64_t>().swap(local.buffer);
   }
-  sort_unique();
+  std::vector<std::uint64_t> buffer;
+  SortUnique(2 * packing.bits, &pairs, &buffer);
   std::vector<std::uint64_t>().swap(buffer);
   std::vector<CandidatePair> out;
   out.reserve(pairs.size());
-  const std::uint64_t low = (std::uint64_t{1} << bits) - 1;
-  for (const std::uint64_t pair : pairs) {
-    out.emplace_back(static_cast<std::uint32_t>(pair >> bits), static_cast<std::uint32_t>(pair & low));
-  }
+  for (const std::uint64_t pair : pairs) out.push_back(packing.Unpack(pair));
   return out;
 }
 

@@ -4,7 +4,8 @@
 // Destroyed without Commit (an error, an exception), it removes its temp file, so a failed run
 // leaves the previous output untouched and no partial file. A write error (disk full, EFBIG)
 // throws Error naming the file. RemoveStaleTemps() clears temps left by a killed run.
-// "-" writes to stdout (not atomic; used by `neardup clean -o -`). One thread per AtomicFile.
+// "-" writes to stdout (not atomic; used by `neardup clean -o -`). Not for concurrent use: calls
+// may come from different threads, one at a time.
 // InstallSignalCleanup() (called once by the CLI) makes SIGTERM/SIGINT/SIGHUP remove the temps of
 // live AtomicFiles before the process dies of the signal (exit status 128 + signal number).
 #include <cstddef>

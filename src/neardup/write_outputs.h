@@ -14,6 +14,10 @@
 //  report.json      counts, parameters, pairs, per-stage bytes/seconds, peak memory (run_report.h)
 // Ids are written as they came: strings as JSON strings, integer ids as the same digits.
 // All files are written to temps and renamed only after all four are complete.
+// WriteOutputs builds the three JSONL files in chunks of documents, in parallel in the current TBB
+// arena, and streams each chunk to its temp file in order as soon as it and those before it are
+// built: the bytes are those of the whole-file builders below, at any thread count, and memory
+// holds a few chunks per file instead of whole files.
 #include <string>
 #include <vector>
 
