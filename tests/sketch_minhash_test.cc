@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
+#include "neardup/hash.h"
 #include "neardup/shingle.h"
 
 namespace neardup {
@@ -134,6 +137,54 @@ TEST(SketchMinHash, OnePermutationVariantEstimatesJaccard) {
     total_error += EstimateJaccard(sa, sb) - exact;
   }
   EXPECT_NEAR(total_error / 500, 0.0, 0.01);
+}
+
+// Optimal densification by its definition: every empty bin probes H(seed, bin, 1), H(seed, bin, 2),
+// ... (64 k attempts, then the next filled bin to the right) and copies the first filled bin.
+std::vector<std::uint32_t> OnePermutationByDefinition(std::span<const std::uint64_t> set, std::uint64_t k,
+                                                      std::uint64_t seed) {
+  std::uint64_t state = seed;
+  const std::uint64_t multiplier = SplitMix64(state) | 1u;
+  std::vector<std::uint32_t> signature(k, std::numeric_limits<std::uint32_t>::max());
+  std::vector<bool> filled(k, false);
+  for (const std::uint64_t x : set) {
+    const std::uint64_t g = Fmix64(x * multiplier ^ seed);
+    const std::uint64_t bin = ((g >> 32) * k) >> 32;
+    filled[bin] = true;
+    signature[bin] = std::min(signature[bin], static_cast<std::uint32_t>(g));
+  }
+  if (std::find(filled.begin(), filled.end(), true) == filled.end()) return signature;
+  std::vector<std::uint32_t> dense = signature;
+  for (std::uint64_t bin = 0; bin < k; ++bin) {
+    if (filled[bin]) continue;
+    std::uint64_t probe_state = seed ^ (bin * 0x9e3779b97f4a7c15ull);
+    std::uint64_t source = k;
+    for (std::uint64_t attempt = 0; attempt < 64 * k && source == k; ++attempt) {
+      const std::uint64_t probe = ((SplitMix64(probe_state) >> 32) * k) >> 32;
+      if (filled[probe]) source = probe;
+    }
+    for (std::uint64_t step = 1; source == k && step < k; ++step) {
+      if (filled[(bin + step) % k]) source = (bin + step) % k;
+    }
+    dense[bin] = signature[source];
+  }
+  return dense;
+}
+
+// Sign takes a table shortcut for sets that fill few bins: it must give the probing's signature
+// exactly, for every number of filled bins and for k with and without the table.
+TEST(SketchMinHash, OnePermutationSignMatchesDensificationByDefinition) {
+  std::mt19937_64 random(12);
+  for (const std::uint64_t k : {1ull, 2ull, 7ull, 64ull, 128ull, 1500ull}) {
+    const OnePermutationHasher hasher(static_cast<int>(k), 99);
+    for (std::size_t size : {1u, 2u, 3u, 5u, 9u, 12u, 20u, 40u, 200u, 3000u}) {
+      std::vector<std::uint64_t> set(size);
+      for (std::uint64_t& x : set) x = random();
+      std::vector<std::uint32_t> signature(k);
+      hasher.Sign(set, signature);
+      ASSERT_EQ(signature, OnePermutationByDefinition(set, k, 99)) << "k=" << k << " size=" << size;
+    }
+  }
 }
 
 }  // namespace

@@ -31,6 +31,16 @@ inline std::uint64_t SplitMix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+// MurmurHash3's 64-bit finalizer: a bijection that mixes every input bit into every output bit.
+inline std::uint64_t Fmix64(std::uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return x;
+}
+
 // The linked xxHash version as major*10000 + minor*100 + release, for --version.
 inline unsigned XxhashVersionNumber() { return XXH_versionNumber(); }
 

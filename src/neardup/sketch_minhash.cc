@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 #include "neardup/error.h"
 #include "neardup/hash.h"
@@ -89,16 +90,6 @@ __attribute__((target_clones("avx2", "default"))) void SignSlots32(
   }
 }
 
-// MurmurHash3's 64-bit finalizer: a bijection that mixes every input bit into every output bit.
-std::uint64_t Fmix64(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdull;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ull;
-  x ^= x >> 33;
-  return x;
-}
-
 }  // namespace
 
 MinHasher::MinHasher(int num_perm, std::uint64_t seed) {
@@ -155,10 +146,77 @@ void MinHasher32::Sign(std::span<const std::uint64_t> shingles, std::span<std::u
   }
 }
 
+namespace {
+
+constexpr std::uint32_t kNeverProbed = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint64_t kMaxTableBins = 1024;
+constexpr std::size_t kMaxStackBins = 1024;
+
+// The probe sequence of an empty bin: bins H(seed, bin, 1), H(seed, bin, 2), ... in [0, k).
+class ProbeSequence {
+ public:
+  ProbeSequence(std::uint64_t seed, std::uint64_t bin, std::uint64_t k)
+      : state_(seed ^ (bin * 0x9e3779b97f4a7c15ull)), k_(k) {}
+  std::uint64_t Next() { return ((SplitMix64(state_) >> 32) * k_) >> 32; }
+  static std::uint64_t Bound(std::uint64_t k) { return 64 * k; }  // attempts before the fallback
+
+ private:
+  std::uint64_t state_;
+  std::uint64_t k_;
+};
+
+}  // namespace
+
 OnePermutationHasher::OnePermutationHasher(int num_perm, std::uint64_t seed) : num_perm_(num_perm), seed_(seed) {
   if (num_perm <= 0) throw Error("num_perm must be positive");
   std::uint64_t state = seed;
   multiplier_ = SplitMix64(state) | 1u;
+  const auto k = static_cast<std::uint64_t>(num_perm);
+  if (k > kMaxTableBins) return;
+  first_probe_.assign(k * k, kNeverProbed);
+  for (std::uint64_t bin = 0; bin < k; ++bin) {
+    std::uint32_t* first = first_probe_.data() + bin * k;
+    ProbeSequence probes(seed_, bin, k);
+    std::uint64_t seen = 0;
+    for (std::uint64_t attempt = 0; attempt < ProbeSequence::Bound(k) && seen < k; ++attempt) {
+      const std::uint64_t target = probes.Next();
+      if (first[target] == kNeverProbed) {
+        first[target] = static_cast<std::uint32_t>(attempt);
+        ++seen;
+      }
+    }
+  }
+}
+
+std::uint64_t OnePermutationHasher::DensifySource(std::uint64_t bin, const bool* filled,
+                                                  std::span<const std::uint32_t> filled_bins) const {
+  const auto k = static_cast<std::uint64_t>(num_perm_);
+  std::uint64_t source = k;
+  if (!filled_bins.empty()) {  // few filled bins: Sign listed them
+    const std::uint32_t* first = first_probe_.data() + bin * k;
+    std::uint32_t best = kNeverProbed;
+    for (const std::uint32_t target : filled_bins) {
+      if (first[target] < best) {
+        best = first[target];
+        source = target;
+      }
+    }
+  } else {
+    ProbeSequence probes(seed_, bin, k);
+    for (std::uint64_t attempt = 0; attempt < ProbeSequence::Bound(k); ++attempt) {
+      const std::uint64_t probe = probes.Next();
+      if (filled[probe]) {
+        source = probe;
+        break;
+      }
+    }
+  }
+  if (source == k) {  // not reached within the bound: the next filled bin to the right
+    for (std::uint64_t step = 1; step < k; ++step) {
+      if (filled[(bin + step) % k]) return (bin + step) % k;
+    }
+  }
+  return source;
 }
 
 void OnePermutationHasher::Sign(std::span<const std::uint64_t> shingles,
@@ -166,51 +224,43 @@ void OnePermutationHasher::Sign(std::span<const std::uint64_t> shingles,
   const auto k = static_cast<std::uint64_t>(num_perm_);
   std::fill(signature.begin(), signature.end(), kEmptySlot);
   // Bins filled by some shingle: a value of UINT32_MAX is possible, so track them apart.
-  constexpr std::size_t kMaxStackBins = 1024;
   bool filled_storage[kMaxStackBins];
-  std::vector<bool> filled_heap;
-  const bool on_stack = k <= kMaxStackBins;
-  if (!on_stack) filled_heap.assign(k, false);
-  auto filled = [&](std::uint64_t bin) { return on_stack ? filled_storage[bin] : static_cast<bool>(filled_heap[bin]); };
-  if (on_stack) std::fill(filled_storage, filled_storage + k, false);
+  std::unique_ptr<bool[]> filled_heap;
+  bool* filled = filled_storage;
+  if (k > kMaxStackBins) {
+    filled_heap = std::make_unique<bool[]>(k);  // value-initialized: false
+    filled = filled_heap.get();
+  } else {
+    std::fill(filled_storage, filled_storage + k, false);
+  }
   std::size_t nonempty = 0;
   for (const std::uint64_t x : shingles) {
     const std::uint64_t g = Fmix64(x * multiplier_ ^ seed_);
     const std::uint64_t bin = ((g >> 32) * k) >> 32;
     const auto value = static_cast<std::uint32_t>(g);
-    if (!filled(bin)) {
-      ++nonempty;
-      if (on_stack) {
-        filled_storage[bin] = true;
-      } else {
-        filled_heap[bin] = true;
-      }
-    }
+    nonempty += filled[bin] ? 0 : 1;
+    filled[bin] = true;
     signature[bin] = std::min(signature[bin], value);
   }
   if (nonempty == 0 || nonempty == k) return;
-  // Optimal densification: each empty bin probes bins by its own hash sequence until it hits a
-  // filled one (expected k / nonempty probes); a bounded fallback keeps the loop finite.
+  // Optimal densification: each empty bin copies the first filled bin of its probe sequence.
+  std::uint32_t filled_bins_storage[kMaxStackBins];
+  std::vector<std::uint32_t> filled_bins_heap;
+  std::span<std::uint32_t> filled_bins;
+  if (nonempty * nonempty < k && !first_probe_.empty()) {
+    std::uint32_t* out = filled_bins_storage;
+    if (k > kMaxStackBins) {
+      filled_bins_heap.resize(nonempty);
+      out = filled_bins_heap.data();
+    }
+    std::size_t count = 0;
+    for (std::uint64_t bin = 0; bin < k; ++bin) {
+      if (filled[bin]) out[count++] = static_cast<std::uint32_t>(bin);
+    }
+    filled_bins = std::span(out, count);
+  }
   for (std::uint64_t bin = 0; bin < k; ++bin) {
-    if (filled(bin)) continue;
-    std::uint64_t state = seed_ ^ (bin * 0x9e3779b97f4a7c15ull);
-    std::uint64_t source = k;
-    for (int attempt = 0; attempt < 64 * num_perm_; ++attempt) {
-      const std::uint64_t probe = ((SplitMix64(state) >> 32) * k) >> 32;
-      if (filled(probe)) {
-        source = probe;
-        break;
-      }
-    }
-    if (source == k) {
-      for (std::uint64_t step = 1; step < k; ++step) {
-        if (filled((bin + step) % k)) {
-          source = (bin + step) % k;
-          break;
-        }
-      }
-    }
-    signature[bin] = signature[source];
+    if (!filled[bin]) signature[bin] = signature[DensifySource(bin, filled, filled_bins)];
   }
 }
 

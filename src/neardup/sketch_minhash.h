@@ -48,6 +48,10 @@ class MinHasher32 {
 // high 32 bits of g scaled to k pick the bin, the low 32 bits are the value; slot = min value per bin. An empty bin i copies the
 // first non-empty bin among H(i, 1), H(i, 2), ... (H: SplitMix64-mixed (seed, i, attempt) mod k).
 // O(n + k) per set instead of O(n k); same collision probability J for non-empty sets.
+// A set that fills only m bins would need about k / m probes per empty bin (16,000 for a one-shingle
+// document at k = 128); below sqrt(k) filled bins each empty bin instead takes the filled bin that
+// comes first in its probe sequence, read from a table of first positions made once per hasher:
+// the same bin the probing would reach, in O(m) per empty bin.
 class OnePermutationHasher {
  public:
   OnePermutationHasher(int num_perm, std::uint64_t seed);
@@ -55,9 +59,16 @@ class OnePermutationHasher {
   void Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
 
  private:
+  // The bin that empty bin `bin` copies: by the table when `filled_bins` lists the filled bins
+  // (Sign lists them when there are few), else by probing `filled`.
+  std::uint64_t DensifySource(std::uint64_t bin, const bool* filled, std::span<const std::uint32_t> filled_bins) const;
+
   int num_perm_;
   std::uint64_t multiplier_;
   std::uint64_t seed_;
+  // first_probe_[bin * k + target]: the attempt at which bin's probe sequence first reaches
+  // target, or kNeverProbed within the bound of 64 k attempts. Empty when k > kMaxTableBins.
+  std::vector<std::uint32_t> first_probe_;
 };
 
 // Fraction of equal slots: the MinHash estimate of Jaccard.
