@@ -8,6 +8,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -218,6 +219,68 @@ struct DocScan {
   }
 };
 
+// The dump pass's records of the non-blank lines of each distinct text, by text hash (copies of
+// one text have the same records: the first is kept). The records are one array in dump order,
+// which Clean() mostly follows, and the index is open addressing on the hash's top bits, so a
+// lookup costs about one cache miss rather than a node chain and a vector per text.
+class LineRecordStore {
+ public:
+  LineRecordStore() = default;
+
+  // Stores the records of `scans` (their `lines`); built in parallel in the current TBB arena.
+  explicit LineRecordStore(const std::vector<DocScan>& scans) {
+    const int bits = std::bit_width(2 * scans.size() + 1);  // load factor <= 1/2
+    slots_.assign(std::size_t{1} << bits, Slot{});
+    shift_ = 64 - bits;
+    // The first document of each text claims a slot; its records go at its prefix-sum offset.
+    std::vector<std::uint32_t> kept;  // indices into scans of the texts stored, in order
+    std::vector<std::uint64_t> offsets;
+    std::uint64_t total = 0;
+    for (std::uint32_t i = 0; i < scans.size(); ++i) {
+      Slot& slot = slots_[SlotIndex(scans[i].text_hash)];
+      if (slot.used) continue;
+      slot = {scans[i].text_hash, total, static_cast<std::uint32_t>(scans[i].lines.size()), true};
+      kept.push_back(i);
+      offsets.push_back(total);
+      total += scans[i].lines.size();
+    }
+    records_.resize(total);
+    tbb::parallel_for(std::size_t{0}, kept.size(), [&](std::size_t k) {
+      const std::vector<LineRecord>& lines = scans[kept[k]].lines;
+      std::copy(lines.begin(), lines.end(),
+                records_.begin() + static_cast<std::ptrdiff_t>(offsets[k]));
+    });
+  }
+
+  // The records of the text with this hash, or nullopt if the dump pass did not see it.
+  std::optional<std::span<const LineRecord>> Find(std::uint64_t text_hash) const {
+    if (slots_.empty()) return std::nullopt;
+    const Slot& slot = slots_[SlotIndex(text_hash)];
+    if (!slot.used) return std::nullopt;
+    return std::span<const LineRecord>(records_.data() + slot.first, slot.count);
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t text_hash = 0;
+    std::uint64_t first = 0;  // index of the text's first record in records_
+    std::uint32_t count = 0;
+    bool used = false;
+  };
+
+  // The index of the slot holding `text_hash`, or of the free slot where it belongs (linear
+  // probing from the hash's top bits; slots_ is never full).
+  std::size_t SlotIndex(std::uint64_t text_hash) const {
+    std::size_t i = text_hash >> shift_;
+    while (slots_[i].used && slots_[i].text_hash != text_hash) i = (i + 1) & (slots_.size() - 1);
+    return i;
+  }
+
+  std::vector<Slot> slots_;
+  int shift_ = 64;
+  std::vector<LineRecord> records_;
+};
+
 // Whether two documents are copies of each other (estimated Jaccard of their 5-grams).
 bool IsCopy(const DocScan& a, const DocScan& b) {
   if (a.signature.empty() || b.signature.empty()) return false;
@@ -311,38 +374,185 @@ std::size_t DashPrefixBytes(std::string_view line) {
   return 0;
 }
 
-// Sorts (hash, index) pairs by hash, then index. The hashes are uniform, so one counting pass on
-// their top bits leaves buckets of about one pair for insertion sort (as SortUnique does); a large
-// bucket (a hash many documents share) is std::sorted.
-void SortByHash(std::vector<std::pair<std::uint64_t, std::uint32_t>>* pairs) {
+using HashIndex = std::pair<std::uint64_t, std::uint32_t>;
+
+// Bits of SortByHash's first pass: the write streams of its 2^11 buckets fit the TLB.
+constexpr int kTopRadixBits = 11;
+
+// Distributes `from` into `to` (of the same size), stably, by the `bits` bits of the hash that
+// follow its top `skip` bits. `starts` receives the 2^bits + 1 bucket bounds in `to`.
+void ScatterByHashBits(std::span<const HashIndex> from, std::span<HashIndex> to, int skip, int bits,
+                       std::vector<std::uint32_t>* starts) {
+  const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  const auto bucket = [skip, bits, mask](const HashIndex& pair) {
+    return (pair.first >> (64 - skip - bits)) & mask;
+  };
+  starts->assign((std::size_t{1} << bits) + 1, 0);
+  for (const HashIndex& pair : from) ++(*starts)[bucket(pair) + 1];
+  for (std::size_t b = 1; b < starts->size(); ++b) (*starts)[b] += (*starts)[b - 1];
+  for (const HashIndex& pair : from) to[(*starts)[bucket(pair)]++] = pair;
+  // The writes moved each start to the next bucket's: shift them back.
+  for (std::size_t b = starts->size() - 1; b > 0; --b) (*starts)[b] = (*starts)[b - 1];
+  (*starts)[0] = 0;
+}
+
+// Sorts each bucket of `data` (bounds `starts`, buckets already in order): insertion sort for
+// the usual bucket of about one pair, std::sort for a large one (a hash many documents share).
+void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& starts) {
+  for (std::size_t b = 0; b + 1 < starts.size(); ++b) {
+    const std::size_t begin = starts[b];
+    const std::size_t end = starts[b + 1];
+    if (end - begin <= 16) {
+      for (std::size_t i = begin + 1; i < end; ++i) {
+        const HashIndex pair = data[i];
+        std::size_t j = i;
+        for (; j > begin && pair < data[j - 1]; --j) data[j] = data[j - 1];
+        data[j] = pair;
+      }
+    } else {
+      std::sort(data.begin() + static_cast<std::ptrdiff_t>(begin),
+                data.begin() + static_cast<std::ptrdiff_t>(end));
+    }
+  }
+}
+
+// Sorts (hash, index) pairs by hash, then index. The hashes are uniform, so distributing them on
+// their top log2(n) bits leaves buckets of about one pair for insertion sort (as SortUnique does).
+// The distribution takes two passes, on at most kTopRadixBits bits and then on the rest within
+// each bucket: a single pass into ~n buckets writes to another page at every step once the pairs
+// outgrow the caches.
+void SortByHash(std::vector<HashIndex>* pairs) {
   const std::size_t n = pairs->size();
   if (n < 64) {
     std::sort(pairs->begin(), pairs->end());
     return;
   }
   const int bits = std::bit_width(n) - 1;
-  const std::size_t buckets = std::size_t{1} << bits;
-  std::vector<std::uint32_t> starts(buckets + 1, 0);
-  for (const auto& pair : *pairs) ++starts[(pair.first >> (64 - bits)) + 1];
-  for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(n);
-  for (const auto& pair : *pairs) sorted[starts[pair.first >> (64 - bits)]++] = pair;
-  std::size_t begin = 0;
-  for (std::size_t b = 0; b < buckets; ++b) {
-    const std::size_t end = starts[b];
-    if (end - begin <= 16) {
-      for (std::size_t i = begin + 1; i < end; ++i) {
-        const auto pair = sorted[i];
-        std::size_t j = i;
-        for (; j > begin && pair < sorted[j - 1]; --j) sorted[j] = sorted[j - 1];
-        sorted[j] = pair;
-      }
-    } else {
-      std::sort(sorted.data() + begin, sorted.data() + end);
-    }
-    begin = end;
+  const int top_bits = std::min(bits, kTopRadixBits);
+  const int low_bits = bits - top_bits;
+  std::vector<HashIndex> scattered(n);
+  std::vector<std::uint32_t> top_starts;
+  ScatterByHashBits(*pairs, scattered, 0, top_bits, &top_starts);
+  if (low_bits == 0) {
+    SortBuckets(scattered, top_starts);
+    *pairs = std::move(scattered);
+    return;
   }
-  *pairs = std::move(sorted);
+  std::vector<std::uint32_t> low_starts;
+  for (std::size_t b = 0; b + 1 < top_starts.size(); ++b) {
+    const std::size_t begin = top_starts[b];
+    const std::size_t size = top_starts[b + 1] - begin;
+    const std::span<HashIndex> bucket(pairs->data() + begin, size);
+    ScatterByHashBits(std::span<const HashIndex>(scattered.data() + begin, size), bucket, top_bits,
+                      low_bits, &low_starts);
+    SortBuckets(bucket, low_starts);
+  }
+}
+
+// (shingle, document) pairs of the teaser pass.
+using LeadEntry = HashIndex;
+
+// The sampled lead shingles of all documents, sorted by shingle then document, searchable by
+// shingle. Most body samples are in no lead: a bit per (top bits of a) lead sample, about 8 bits
+// per sample, spares them the search; the others are searched only among the entries of equal
+// top bits (about one), not in the whole index, where a binary search misses the caches at
+// every step.
+class LeadIndex {
+ public:
+  explicit LeadIndex(const std::vector<DocScan>& scans) {
+    std::size_t entries = 0;
+    for (const DocScan& scan : scans) entries += scan.lead_samples.size();
+    entries_.reserve(entries);
+    for (std::uint32_t i = 0; i < scans.size(); ++i) {
+      for (std::uint64_t sample : scans[i].lead_samples) entries_.emplace_back(sample, i);
+    }
+    SortByHash(&entries_);
+    filter_bits_ = std::max(6, static_cast<int>(std::bit_width(entries_.size() * 8)));
+    filter_.assign(std::size_t{1} << (filter_bits_ - 6), 0);
+    for (const LeadEntry& entry : entries_) {
+      const std::uint64_t slot = FilterSlot(entry.first);
+      filter_[slot >> 6] |= std::uint64_t{1} << (slot & 63);
+    }
+    bucket_bits_ = filter_bits_ - 3;
+    bucket_starts_.assign((std::size_t{1} << bucket_bits_) + 1, 0);
+    for (const LeadEntry& entry : entries_)
+      ++bucket_starts_[(entry.first >> (64 - bucket_bits_)) + 1];
+    for (std::size_t b = 1; b < bucket_starts_.size(); ++b)
+      bucket_starts_[b] += bucket_starts_[b - 1];
+  }
+
+  // The entries of `sample`, in ascending document order; empty if no lead holds it.
+  std::span<const LeadEntry> Postings(std::uint64_t sample) const {
+    const std::uint64_t slot = FilterSlot(sample);
+    if ((filter_[slot >> 6] >> (slot & 63) & 1) == 0) return {};
+    const std::uint64_t bucket = sample >> (64 - bucket_bits_);
+    const auto range =
+        std::equal_range(entries_.begin() + bucket_starts_[bucket],
+                         entries_.begin() + bucket_starts_[bucket + 1], LeadEntry{sample, 0},
+                         [](const LeadEntry& x, const LeadEntry& y) { return x.first < y.first; });
+    return {range.first, range.second};
+  }
+
+ private:
+  std::uint64_t FilterSlot(std::uint64_t sample) const { return sample >> (64 - filter_bits_); }
+
+  std::vector<LeadEntry> entries_;
+  int filter_bits_ = 6;
+  std::vector<std::uint64_t> filter_;
+  int bucket_bits_ = 3;
+  std::vector<std::uint32_t> bucket_starts_;
+};
+
+// One thread's working memory of IsTeaserLine, kept warm from one line to the next.
+struct TeaserBuffers {
+  std::vector<std::span<const LeadEntry>> postings;  // of the line's samples that some lead holds
+  std::vector<std::uint32_t> candidates;             // documents, with repeats
+};
+
+// Whether a body line of document `a`, given by its (line, sample) pairs (samples unique), holds
+// most of the lead of another document b that is not its copy: b's lead holds s >=
+// kTeaserMinHits of the line's samples and 2 s >= min(line samples, b's lead samples).
+// Such a b is in the postings of at least one sample outside the kTeaserMinHits - 1 longest
+// postings lists of the line, so candidates are drawn from the others only and looked up in the
+// longest ones: a phrase that opens many documents of the dump (whose list grows with the dump)
+// does not make the search quadratic.
+bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std::uint64_t>> line,
+                  const LeadIndex& lead_index, const std::vector<DocScan>& scans,
+                  TeaserBuffers* buffers) {
+  auto& postings = buffers->postings;
+  postings.clear();
+  for (const auto& [index, sample] : line) {
+    const std::span<const LeadEntry> found = lead_index.Postings(sample);
+    if (!found.empty()) postings.push_back(found);
+  }
+  if (postings.size() < kTeaserMinHits) return false;
+  constexpr std::size_t kSkipped = kTeaserMinHits - 1;
+  std::partial_sort(postings.begin(), postings.begin() + kSkipped, postings.end(),
+                    [](const auto& x, const auto& y) { return x.size() > y.size(); });
+  auto& candidates = buffers->candidates;
+  candidates.clear();
+  for (std::size_t p = kSkipped; p < postings.size(); ++p) {
+    for (const LeadEntry& entry : postings[p]) {
+      if (entry.second != a) candidates.push_back(entry.second);
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  const auto by_document = [](const LeadEntry& entry, std::uint32_t doc) {
+    return entry.second < doc;
+  };
+  for (std::size_t h = 0; h < candidates.size();) {
+    const std::uint32_t b = candidates[h];
+    std::size_t shared = 0;
+    for (; h < candidates.size() && candidates[h] == b; ++h) ++shared;
+    for (std::size_t p = 0; p < kSkipped; ++p) {
+      const auto it = std::lower_bound(postings[p].begin(), postings[p].end(), b, by_document);
+      shared += it != postings[p].end() && it->second == b ? 1 : 0;
+    }
+    const std::size_t smaller = std::min(line.size(), scans[b].lead_samples.size());
+    if (shared >= kTeaserMinHits && 2 * shared >= smaller && !IsCopy(scans[a], scans[b]))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -368,9 +578,9 @@ struct BoilerplateCleaner::Model {
   std::uint64_t repeat_threshold = 0;
   std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
-  // Text hash -> the dump pass's records of its non-blank lines, so that Clean() does not
+  // The dump pass's records of the non-blank lines of each text, so that Clean() does not
   // normalize and classify them again (a document it did not see is classified afresh).
-  std::unordered_map<std::uint64_t, std::vector<LineRecord>> line_records;
+  LineRecordStore line_records;
   // Per-thread scratch of Clean(), which is const and may run on any thread: each thread only
   // ever touches its own element.
   mutable tbb::enumerable_thread_specific<CleanBuffers> clean_buffers;
@@ -679,60 +889,21 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
 
   // teaser_near_duplicate: body lines holding most of another, unrelated document's lead.
   if (options.teasers) {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>>& lead_index = keyed;  // (sample, document)
-    lead_index.clear();
-    for (std::uint32_t i = 0; i < n; ++i) {
-      for (std::uint64_t sample : scans[i].lead_samples) lead_index.emplace_back(sample, i);
-    }
-    SortByHash(&lead_index);
-    // Most body samples are in no lead: a bit per (top bits of a) lead sample, about 8 bits per
-    // sample, spares them the binary search.
-    const int filter_bits = std::max(6, static_cast<int>(std::bit_width(lead_index.size() * 8)));
-    std::vector<std::uint64_t> lead_filter(std::size_t{1} << (filter_bits - 6), 0);
-    const auto filter_slot = [filter_bits](std::uint64_t sample) { return sample >> (64 - filter_bits); };
-    for (const auto& [sample, doc] : lead_index) {
-      lead_filter[filter_slot(sample) >> 6] |= std::uint64_t{1} << (filter_slot(sample) & 63);
-    }
-    // The samples that pass are searched only among the lead samples of equal top bits (about
-    // one), not in the whole index: a binary search there misses the caches at every step.
-    const int bucket_bits = filter_bits - 3;
-    std::vector<std::uint32_t> bucket_starts((std::size_t{1} << bucket_bits) + 1, 0);
-    for (const auto& entry : lead_index) ++bucket_starts[(entry.first >> (64 - bucket_bits)) + 1];
-    for (std::size_t b = 1; b < bucket_starts.size(); ++b) bucket_starts[b] += bucket_starts[b - 1];
+    keyed = {};  // not needed any more: the lead index allocates its own
+    const LeadIndex lead_index(scans);
     std::vector<std::vector<std::uint32_t>> teasers(n);
-    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> hit_buffers;
+    tbb::enumerable_thread_specific<TeaserBuffers> teaser_buffers;
     tbb::parallel_for(std::size_t{0}, n, [&](std::size_t a) {
       const auto& samples = scans[a].body_samples;
-      std::vector<std::uint32_t>& hits = hit_buffers.local();  // other documents whose lead holds a sample, with repeats
+      TeaserBuffers& local = teaser_buffers.local();
       std::size_t begin = 0;
       while (begin < samples.size()) {
         std::size_t end = begin;
         while (end < samples.size() && samples[end].first == samples[begin].first) ++end;
-        hits.clear();
-        for (std::size_t s = begin; s < end; ++s) {
-          const std::uint64_t slot = filter_slot(samples[s].second);
-          if ((lead_filter[slot >> 6] >> (slot & 63) & 1) == 0) continue;
-          const std::uint64_t bucket = samples[s].second >> (64 - bucket_bits);
-          auto range = std::equal_range(lead_index.begin() + bucket_starts[bucket],
-                                        lead_index.begin() + bucket_starts[bucket + 1],
-                                        std::make_pair(samples[s].second, std::uint32_t{0}),
-                                        [](const auto& x, const auto& y) { return x.first < y.first; });
-          for (auto it = range.first; it != range.second; ++it) {
-            if (it->second != a) hits.push_back(it->second);
-          }
-        }
-        // The line is a teaser if some document b shares enough samples and is not a copy.
-        std::sort(hits.begin(), hits.end());
-        const std::size_t line_samples = end - begin;
-        for (std::size_t h = 0; h < hits.size();) {
-          const std::uint32_t b = hits[h];
-          std::size_t shared = 0;
-          for (; h < hits.size() && hits[h] == b; ++h) ++shared;
-          const std::size_t smaller = std::min(line_samples, scans[b].lead_samples.size());
-          if (shared >= kTeaserMinHits && 2 * shared >= smaller && !IsCopy(scans[a], scans[b])) {
-            teasers[a].push_back(samples[begin].first);
-            break;
-          }
+        const std::span<const std::pair<std::uint32_t, std::uint64_t>> line(samples.data() + begin,
+                                                                            end - begin);
+        if (IsTeaserLine(static_cast<std::uint32_t>(a), line, lead_index, scans, &local)) {
+          teasers[a].push_back(samples[begin].first);
         }
         begin = end;
       }
@@ -741,11 +912,7 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
       if (!teasers[i].empty()) model_->teaser_lines[scans[i].text_hash] = std::move(teasers[i]);
     }
   }
-  // Copies of one text have the same records: the first is kept.
-  model_->line_records.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    model_->line_records.try_emplace(scans[i].text_hash, std::move(scans[i].lines));
-  }
+  model_->line_records = LineRecordStore(scans);
 }
 
 BoilerplateCleaner::~BoilerplateCleaner() = default;
@@ -770,11 +937,11 @@ void BoilerplateCleaner::Clean(Document* doc) const {
 
   // Pass 1: facts of each line on its own, from the dump pass when it saw this text.
   const std::uint64_t text_hash = Hash64(text, kLineSeed);
-  const std::vector<LineRecord>* records = nullptr;
-  if (auto found = model.line_records.find(text_hash); found != model.line_records.end()) {
+  std::optional<std::span<const LineRecord>> records = model.line_records.Find(text_hash);
+  if (records) {
     const std::size_t nonblank_lines = static_cast<std::size_t>(std::count_if(
         lines.begin(), lines.end(), [](const RawLine& line) { return !line.trimmed.empty(); }));
-    if (found->second.size() == nonblank_lines) records = &found->second;  // else a hash collision
+    if (records->size() != nonblank_lines) records.reset();  // a hash collision
   }
   for (std::size_t index = 0; index < lines.size(); ++index) {
     const std::string_view trimmed = lines[index].trimmed;
@@ -783,7 +950,7 @@ void BoilerplateCleaner::Clean(Document* doc) const {
     nonblank.push_back(static_cast<std::uint32_t>(index));
     LineFacts& fact = facts[index];
     std::uint64_t key = 0;
-    if (records != nullptr) {
+    if (records) {
       const LineRecord& record = (*records)[nonblank.size() - 1];
       key = record.key;
       fact = record.facts;
