@@ -5,6 +5,7 @@
 #include <optional>
 #include <sstream>
 
+#include "neardup/bench_run.h"
 #include "neardup/error.h"
 
 namespace neardup::cli {
@@ -47,6 +48,7 @@ struct RawOptions {
   std::vector<std::string> bench_sizes;  // bench --size
   std::string bench_threads;             // bench --threads, e.g. "1,2"
   std::string bench_lang = "ar";         // bench --lang
+  std::string max_memory;                // --max-memory, e.g. "2GB"
 };
 
 po::options_description BenchCommandOptions(Command* command, RawOptions* raw) {
@@ -143,6 +145,13 @@ po::options_description DedupOptions(Command* command, RawOptions* raw) {
        "story mode: JSON member with the document's date (YYYY-MM-DD...)")
       ("window", po::value(&command->config.window_days)->default_value(0),
        "story mode: join documents only when their dates are at most this many days apart; 0 = off")
+      ("max-memory", po::value(&raw->max_memory),
+       "bound memory to about this many bytes (K, M, G = 10^3, 10^6, 10^9; e.g. 2GB): documents "
+       "stay on disk between passes (spill files in --spill-dir), so a dump larger than memory "
+       "runs; same output, slower; copy mode only. Default: hold the dump in memory")
+      ("spill-dir", po::value(&command->config.spill_dir),
+       "folder of the --max-memory run's temporary files (deleted as they are made); default: "
+       "the output folder")
       ("report", po::value(&command->report),
        "also write the HTML cluster report of DIR to this file (as `neardup report DIR -o FILE`)");
   return options;
@@ -183,6 +192,16 @@ void Validate(Command* command, const RawOptions& raw) {
   if (config.window_days < 0) throw UsageError("--window must not be negative");
   if (config.read.max_doc_bytes == 0) throw UsageError("--max-doc-bytes must be positive");
   config.clean = !raw.no_clean;
+  if (!raw.max_memory.empty()) {
+    const std::optional<std::uint64_t> bytes = ParseByteSize(raw.max_memory);
+    if (!bytes || *bytes < 16'000'000) {
+      throw UsageError("--max-memory must be a size of at least 16MB, such as 2GB, not '" + raw.max_memory + "'");
+    }
+    if (config.mode == Mode::kStory) {
+      throw UsageError("--max-memory applies to copy mode; story mode holds the dump in memory");
+    }
+    config.max_memory = *bytes;
+  }
 }
 
 std::string HelpText(const std::string& usage, const po::options_description& options) {

@@ -264,6 +264,10 @@ std::string BenchTable(const std::vector<BenchRow>& rows) {
   }
   out << "MB = 10^6 bytes of input; speedup = one-thread time / this time; bytes/doc = (peak RSS - RSS at start) / docs.\n";
   if (process_wide) out << "* process-wide peak (the per-run peak could not be reset)\n";
+  if (std::any_of(rows.begin(), rows.end(), [](const BenchRow& row) { return row.report.spill_bytes > 0; })) {
+    out << "Bounded-memory runs (--max-memory): documents, shingle sets and band keys are spilled to disk "
+           "between passes.\n";
+  }
   if (std::any_of(rows.begin(), rows.end(),
                   [](const BenchRow& row) { return row.generate_seconds > 0; })) {
     out << "Each generated corpus is fsynced before its runs, so that its write-back does not "
@@ -305,6 +309,7 @@ std::string BenchJson(const std::vector<BenchRow>& rows) {
     member("duplicate", row.report.duplicate);
     member("rejected", row.report.rejected);
     member("candidate_pairs", row.report.candidate_pairs);
+    member("spill_bytes", row.report.spill_bytes);
     out.append(", \"stages\": {");
     bool first = true;
     for (const std::string& stage : StageNames({row})) {

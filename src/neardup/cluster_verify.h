@@ -19,4 +19,9 @@ namespace neardup {
 ClusterResult ClusterCopies(std::span<const std::vector<std::uint64_t>> shingle_sets,
                             std::span<const CandidatePair> candidates, double threshold);
 
+// The same from similarities the caller computed (similarity[i] is candidate i's exact Jaccard),
+// for n documents: for runs that keep the shingle sets outside memory.
+ClusterResult ClusterVerified(std::size_t n, std::span<const CandidatePair> candidates,
+                              std::span<const double> similarity, double threshold);
+
 }  // namespace neardup

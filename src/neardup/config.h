@@ -34,6 +34,12 @@ struct PipelineConfig {
   int rows = 0;                        // LSH rows per band; 0 = chosen with bands
   double window_days = 0;              // story mode: join only within this many days; 0 = off
   bool quiet = false;                  // no progress on stderr
+  // Memory bound in bytes; 0 = none: the dump is held in memory (fastest). Otherwise the
+  // bounded-memory run (pipeline_bounded.h) keeps documents on disk between passes, so a dump
+  // larger than memory runs; copy mode only.
+  std::uint64_t max_memory = 0;
+  std::string spill_dir;               // the bounded run's temporary files; empty = output folder
+  std::uint64_t batch_bytes = 0;       // bounded run: text bytes per batch; 0 = from max_memory
 };
 
 // Default threshold of each mode: 0.7 on shingle Jaccard for copies; story mode's is documented

@@ -138,14 +138,15 @@ void BucketPairs(std::span<const std::pair<std::uint64_t, std::uint32_t>> bucket
   }
 }
 
-// Adds the candidate pairs of band `band` to scratch->pairs.
-void BandPairs(std::span<const std::uint64_t> band_keys, int bands, int band,
-               std::span<const std::uint8_t> eligible, PairPacking packing, BandScratch* scratch) {
+// Adds the candidate pairs of one band to scratch->pairs; key(doc) is the document's key in it.
+template <typename KeyOf>
+void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPacking packing,
+               BandScratch* scratch) {
   auto& entries = scratch->entries;
   entries.clear();
   for (std::size_t doc = 0; doc < eligible.size(); ++doc) {
     if (eligible[doc] == 0) continue;
-    entries.emplace_back(band_keys[doc * bands + band], static_cast<std::uint32_t>(doc));
+    entries.emplace_back(key(doc), static_cast<std::uint32_t>(doc));
   }
   tbb::parallel_sort(entries.begin(), entries.end());
   for (std::size_t begin = 0; begin < entries.size();) {
@@ -166,23 +167,20 @@ void BandPairs(std::span<const std::uint64_t> band_keys, int bands, int band,
 
 }  // namespace
 
-std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_keys, int bands,
-                                          std::span<const std::uint8_t> eligible) {
-  const PairPacking packing{std::max(1, static_cast<int>(std::bit_width(eligible.size())))};
-  // Bands are independent: each thread collects the pairs of the bands it takes; the union is
-  // sorted and deduplicated, so the result does not depend on which thread took which band.
-  tbb::enumerable_thread_specific<BandScratch> scratch;
-  tbb::parallel_for(0, bands, [&](int band) {
-    BandPairs(band_keys, bands, band, eligible, packing, &scratch.local());
-  });
+namespace {
+
+// The sorted, unique union of the pairs the bands' scratches collected, unpacked.
+std::vector<CandidatePair> MergeBandPairs(tbb::enumerable_thread_specific<BandScratch>* scratch,
+                                          PairPacking packing) {
   std::size_t total = 0;
-  for (const BandScratch& local : scratch) total += local.pairs.size();
+  for (const BandScratch& local : *scratch) total += local.pairs.size();
   std::vector<std::uint64_t> pairs;
   pairs.reserve(total);
-  for (BandScratch& local : scratch) {
+  for (BandScratch& local : *scratch) {
     pairs.insert(pairs.end(), local.pairs.begin(), local.pairs.end());
     std::vector<std::uint64_t>().swap(local.pairs);
     std::vector<std::uint64_t>().swap(local.buffer);
+    std::vector<std::pair<std::uint64_t, std::uint32_t>>().swap(local.entries);
   }
   std::vector<std::uint64_t> buffer;
   SortUnique(2 * packing.bits, &pairs, &buffer);
@@ -191,6 +189,41 @@ std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_ke
   out.reserve(pairs.size());
   for (const std::uint64_t pair : pairs) out.push_back(packing.Unpack(pair));
   return out;
+}
+
+PairPacking PackingFor(std::size_t documents) {
+  return PairPacking{std::max(1, static_cast<int>(std::bit_width(documents)))};
+}
+
+}  // namespace
+
+std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_keys, int bands,
+                                          std::span<const std::uint8_t> eligible) {
+  const PairPacking packing = PackingFor(eligible.size());
+  // Bands are independent: each thread collects the pairs of the bands it takes; the union is
+  // sorted and deduplicated, so the result does not depend on which thread took which band.
+  tbb::enumerable_thread_specific<BandScratch> scratch;
+  tbb::parallel_for(0, bands, [&](int band) {
+    const auto key = [&](std::size_t doc) { return band_keys[doc * bands + band]; };
+    BandPairs(key, eligible, packing, &scratch.local());
+  });
+  return MergeBandPairs(&scratch, packing);
+}
+
+std::vector<CandidatePair> CandidatePairsByBand(int bands, std::span<const std::uint8_t> eligible,
+                                                const BandLoader& load_band) {
+  const PairPacking packing = PackingFor(eligible.size());
+  tbb::enumerable_thread_specific<BandScratch> scratch;
+  std::vector<std::uint64_t> keys;
+  for (int band = 0; band < bands; ++band) {
+    load_band(band, &keys);
+    if (keys.size() != eligible.size()) {
+      throw Error("internal error: band " + std::to_string(band) + " has " + std::to_string(keys.size()) +
+                  " keys for " + std::to_string(eligible.size()) + " documents");
+    }
+    BandPairs([&](std::size_t doc) { return keys[doc]; }, eligible, packing, &scratch.local());
+  }
+  return MergeBandPairs(&scratch, packing);
 }
 
 }  // namespace neardup

@@ -9,6 +9,7 @@
 // A bucket larger than kMaxBucketPairs documents is joined as a star to its first documents plus a
 // chain, so one huge bucket (a million identical pages) costs linear, not quadratic, work.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -38,6 +39,13 @@ using CandidatePair = std::pair<std::uint32_t, std::uint32_t>;
 // `eligible[i]` false excludes document i (rejected documents). Uses the current TBB arena.
 std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_keys, int bands,
                                           std::span<const std::uint8_t> eligible);
+
+// The same pairs, from band keys kept outside memory: `load_band(b, &keys)` fills keys with the
+// key of every document (n of them, in ordinal order) in band b. Bands are loaded one at a time,
+// so memory holds one band's keys and entries (about 20 bytes per document) plus the pairs.
+using BandLoader = std::function<void(int band, std::vector<std::uint64_t>* keys)>;
+std::vector<CandidatePair> CandidatePairsByBand(int bands, std::span<const std::uint8_t> eligible,
+                                                const BandLoader& load_band);
 
 inline constexpr std::size_t kMaxBucketPairs = 64;
 

@@ -14,9 +14,9 @@
 #include "neardup/error.h"
 #include "neardup/index_lsh.h"
 #include "neardup/normalize.h"
+#include "neardup/pipeline_bounded.h"
 #include "neardup/read_inputs.h"
-#include "neardup/shingle.h"
-#include "neardup/sketch_minhash.h"
+#include "neardup/sketch_document.h"
 #include "neardup/write_atomic.h"
 #include "neardup/write_outputs.h"
 
@@ -44,69 +44,26 @@ void CleanStage(std::vector<Document>* docs, RunReport* report, Progress* progre
   });
 }
 
-// Per-thread scratch and time accounting of the fused normalize/shingle/sketch loop.
-struct FeatureWorker {
-  Tokenizer tokenizer;
-  std::vector<std::uint32_t> signature;
-  Clock::duration normalize{}, shingle{}, sketch{};
-};
-
 ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config, RunReport* report,
                        Progress* progress) {
   const std::size_t n = docs->size();
-  const LshParams lsh = config.bands > 0 && config.rows > 0
-                            ? LshParams{config.bands, config.rows, 0, 0}
-                            : ChooseBandsRows(config.threshold, config.num_perm);
+  const LshParams lsh = CopyModeLsh(config);
   report->lsh = lsh;
-  // One-permutation hashing with optimal densification: the same collision probability J as
-  // k-permutation MinHash (tests check both against the S-curve), 2.6x faster on news text.
-  const OnePermutationHasher hasher(config.num_perm, config.seed);
+  const DocumentSketcher sketcher(config, lsh);
   std::vector<std::vector<std::uint64_t>> shingle_sets(n);
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
   std::vector<std::uint8_t> eligible(n, 0);
-  tbb::enumerable_thread_specific<FeatureWorker> workers;
+  tbb::enumerable_thread_specific<SketchWorker> workers;
   const auto start = Clock::now();
   if (progress != nullptr) progress->Stage("normalize, shingle, sketch", n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     Document& doc = (*docs)[i];
     if (progress != nullptr) progress->Add(1, doc.text.size());
-    if (doc.rejected) return;
-    FeatureWorker& worker = workers.local();
-    auto t0 = Clock::now();
-    const auto& tokens = worker.tokenizer.Tokenize(doc.text);
-    auto t1 = Clock::now();
-    Shingles(tokens, config.shingle, config.ngram, &shingle_sets[i]);
-    auto t2 = Clock::now();
-    if (shingle_sets[i].empty()) {
-      doc.rejected = RejectReason::kEmpty;
-      doc.reject_detail = "no word or number left after cleaning and normalization";
-    } else {
-      worker.signature.resize(static_cast<std::size_t>(config.num_perm));
-      hasher.Sign(shingle_sets[i], worker.signature);
-      BandKeys(worker.signature, lsh, std::span(band_keys).subspan(i * lsh.bands, lsh.bands));
-      eligible[i] = 1;
-    }
-    auto t3 = Clock::now();
-    worker.normalize += t1 - t0;
-    worker.shingle += t2 - t1;
-    worker.sketch += t3 - t2;
+    const auto keys = std::span(band_keys).subspan(i * lsh.bands, lsh.bands);
+    eligible[i] = sketcher.Sketch(&doc, &workers.local(), &shingle_sets[i], keys) ? 1 : 0;
   });
-  const double features_wall = std::chrono::duration<double>(Clock::now() - start).count();
-  Clock::duration normalize{}, shingle{}, sketch{};
-  for (const FeatureWorker& worker : workers) {
-    normalize += worker.normalize;
-    shingle += worker.shingle;
-    sketch += worker.sketch;
-  }
-  // The three stages run fused per document; their share of the wall time is their share of the
-  // summed thread time.
-  const double total = std::chrono::duration<double>(normalize + shingle + sketch).count();
-  const std::uint64_t bytes = TextBytes(*docs);
-  for (const auto& [name, spent] : {std::pair{"normalize", normalize}, std::pair{"shingle", shingle},
-                                    std::pair{"sketch", sketch}}) {
-    const double share = total > 0 ? std::chrono::duration<double>(spent).count() / total : 0;
-    report->stages.push_back(StageMeasure{name, features_wall * share, bytes, n});
-  }
+  ReportSketchStages(workers, std::chrono::duration<double>(Clock::now() - start).count(),
+                     TextBytes(*docs), n, report);
   std::vector<CandidatePair> candidates;
   if (progress != nullptr) progress->Stage("index and cluster", 0);
   {
@@ -167,6 +124,7 @@ RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inpu
 
 RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
                       const std::string& output_dir, Progress* progress) {
+  if (config.max_memory > 0) return RunBoundedAndWrite(config, inputs, output_dir, progress);
   PrepareOutputDir(output_dir);
   const auto start = Clock::now();
   RunResult result = Run(config, inputs, progress);

@@ -32,6 +32,7 @@ RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inpu
               Progress* progress = nullptr);
 
 // Run + write the four outputs into `output_dir` (created if needed, checked before reading).
+// With config.max_memory set, this is the bounded-memory run (pipeline_bounded.h): same outputs.
 RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
                       const std::string& output_dir, Progress* progress = nullptr);
 

@@ -120,6 +120,8 @@ std::string ReportJson(const RunReport& report, const PipelineConfig& config, bo
   AppendJsonNumber(&out, config.seed);
   out.append(", \"invalid_utf8\": ");
   AppendJsonString(&out, config.read.invalid_utf8 == InvalidUtf8Policy::kReject ? "reject" : "repair");
+  out.append(", \"max_memory\": ");
+  AppendJsonNumber(&out, config.max_memory);
   out.append("},\n");
   Key(&out, "pairs");
   out.append("{\"candidates\": ");
@@ -152,8 +154,9 @@ std::string ReportJson(const RunReport& report, const PipelineConfig& config, bo
     AppendJsonNumber(&out, report.total_seconds);
     out.append(",\n");
     number("threads", static_cast<std::uint64_t>(report.threads));
-    Key(&out, "peak_rss_bytes");
-    AppendJsonNumber(&out, report.peak_rss_bytes);
+    number("peak_rss_bytes", report.peak_rss_bytes);
+    Key(&out, "spill_bytes");
+    AppendJsonNumber(&out, report.spill_bytes);
   }
   out.append("\n}\n");
   return out;

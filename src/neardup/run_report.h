@@ -37,6 +37,7 @@ struct RunReport {
   std::vector<StageMeasure> stages;
   double total_seconds = 0;
   std::uint64_t peak_rss_bytes = 0;
+  std::uint64_t spill_bytes = 0;  // bytes the bounded-memory run wrote to its spill files
   int threads = 0;
 };
 

@@ -12,27 +12,40 @@
 #include "neardup/write_jsonl.h"
 
 namespace neardup {
-namespace {
 
-bool IsKept(const Document& doc, const ClusterResult& clusters) {
-  return !doc.rejected && clusters.DuplicateOf(doc.ordinal) == doc.ordinal;
+DocumentIds::DocumentIds(std::span<const Document> docs) {
+  std::size_t bytes = 0;
+  for (const Document& doc : docs) bytes += doc.id.size();
+  bytes_.reserve(bytes);
+  ends_.reserve(docs.size());
+  flags_.reserve(docs.size());
+  for (const Document& doc : docs) Add(doc);
 }
 
-// Cluster number per representative ordinal (clusters of two or more), in representative order.
-std::vector<std::int64_t> ClusterNumbers(const std::vector<Document>& docs, const ClusterResult& clusters) {
-  std::vector<std::uint32_t> members(docs.size(), 0);
-  for (const Document& doc : docs) {
-    if (!doc.rejected) ++members[clusters.representative[doc.ordinal]];
+void DocumentIds::Add(const Document& doc) {
+  if (doc.ordinal != size()) {
+    throw Error("internal error: document " + std::to_string(doc.ordinal) +
+                " given to the id table out of order (expected " + std::to_string(size()) + ")");
   }
-  std::vector<std::int64_t> number(docs.size(), -1);
-  std::int64_t next = 0;
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    if (members[i] >= 2) number[i] = next++;
-  }
-  return number;
+  bytes_.append(doc.id);
+  ends_.push_back(bytes_.size());
+  flags_.push_back(static_cast<std::uint8_t>((doc.rejected ? kRejected : 0) |
+                                             (doc.id_is_number ? kNumber : 0)));
 }
 
-}  // namespace
+void DocumentIds::AppendId(std::string* out, std::size_t ordinal) const {
+  const std::size_t begin = ordinal == 0 ? 0 : ends_[ordinal - 1];
+  const std::string_view id(bytes_.data() + begin, ends_[ordinal] - begin);
+  if ((flags_[ordinal] & kNumber) != 0) {
+    out->append(id);
+  } else {
+    AppendJsonString(out, id);
+  }
+}
+
+std::uint64_t DocumentIds::MemoryBytes() const {
+  return bytes_.capacity() + ends_.capacity() * sizeof(std::uint64_t) + flags_.capacity();
+}
 
 void AppendId(std::string* out, const Document& doc) {
   if (doc.id_is_number) {
@@ -57,29 +70,52 @@ void AppendRemoved(std::string* out, const Document& doc) {
   out->push_back(']');
 }
 
-void CountDecisions(const std::vector<Document>& docs, const ClusterResult& clusters, RunReport* report) {
-  report->read = docs.size();
-  report->kept = report->duplicate = report->rejected = 0;
-  report->rejected_by_reason.clear();
-  report->removed_lines_by_reason.clear();
-  for (const Document& doc : docs) {
-    if (doc.rejected) {
+namespace {
+
+bool IsKept(const Document& doc, const ClusterResult& clusters) {
+  return !doc.rejected && clusters.DuplicateOf(doc.ordinal) == doc.ordinal;
+}
+
+// Members per representative ordinal, counting accepted documents only.
+std::vector<std::uint32_t> MemberCounts(const DocumentIds& ids, const ClusterResult& clusters) {
+  std::vector<std::uint32_t> members(ids.size(), 0);
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!ids.rejected(i)) ++members[clusters.representative[i]];
+  }
+  return members;
+}
+
+}  // namespace
+
+void CountOutcomes(const DocumentIds& ids, const ClusterResult& clusters, RunReport* report) {
+  report->read = ids.size();
+  report->kept = report->duplicate = report->rejected = report->clusters = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (ids.rejected(i)) {
       ++report->rejected;
-      ++report->rejected_by_reason[RejectReasonName(*doc.rejected)];
-    } else if (IsKept(doc, clusters)) {
+    } else if (clusters.DuplicateOf(i) == i) {
       ++report->kept;
     } else {
       ++report->duplicate;
     }
-    for (const RemovedSpan& span : doc.removed) {
-      report->removed_lines_by_reason[span.reason] += span.content_lines;
-    }
   }
-  const std::vector<std::int64_t> numbers = ClusterNumbers(docs, clusters);
-  report->clusters = 0;
-  for (std::int64_t number : numbers) report->clusters += number >= 0 ? 1 : 0;
+  for (std::uint32_t members : MemberCounts(ids, clusters)) report->clusters += members >= 2 ? 1 : 0;
   report->candidate_pairs = clusters.candidate_pairs;
   report->verified_pairs = clusters.verified_pairs;
+}
+
+void AddDocumentCounts(const Document& doc, RunReport* report) {
+  if (doc.rejected) ++report->rejected_by_reason[RejectReasonName(*doc.rejected)];
+  for (const RemovedSpan& span : doc.removed) {
+    report->removed_lines_by_reason[span.reason] += span.content_lines;
+  }
+}
+
+void CountDecisions(const std::vector<Document>& docs, const ClusterResult& clusters, RunReport* report) {
+  report->rejected_by_reason.clear();
+  report->removed_lines_by_reason.clear();
+  for (const Document& doc : docs) AddDocumentCounts(doc, report);
+  CountOutcomes(DocumentIds(docs), clusters, report);
 }
 
 namespace {
@@ -87,31 +123,41 @@ namespace {
 // Most documents (or representatives, for clusters.jsonl) per chunk of a streamed output file.
 constexpr std::size_t kChunkItems = 1024;
 
-// What the three JSONL builders share: the cluster number of each representative and, for
-// clusters.jsonl, the members of each numbered cluster in input order.
-struct ClusterLayout {
-  std::vector<std::int64_t> number;
-  std::vector<std::vector<std::uint32_t>> members;
+// The clusters of two or more documents, numbered in representative order: the number of each
+// representative ordinal (or -1), and the members of cluster k, in input order, at
+// members[member_starts[k]] up to members[member_starts[k + 1]]. About 8 bytes per document.
+struct ClusterNumbering {
+  ClusterNumbering(const DocumentIds& ids, const ClusterResult& clusters) {
+    const std::vector<std::uint32_t> counts = MemberCounts(ids, clusters);
+    number.assign(ids.size(), -1);
+    member_starts = {0};
+    for (std::size_t rep = 0; rep < ids.size(); ++rep) {
+      if (counts[rep] < 2) continue;
+      number[rep] = static_cast<std::int32_t>(member_starts.size() - 1);
+      member_starts.push_back(member_starts.back() + counts[rep]);
+    }
+    members.resize(member_starts.back());
+    std::vector<std::uint32_t> next(member_starts.begin(), member_starts.end() - 1);
+    for (std::size_t i = 0; i < ids.size(); ++i) {  // in input order: members come out sorted
+      if (ids.rejected(i)) continue;
+      const std::int32_t k = number[clusters.representative[i]];
+      if (k >= 0) members[next[static_cast<std::size_t>(k)]++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  std::vector<std::int32_t> number;
+  std::vector<std::uint32_t> member_starts;
+  std::vector<std::uint32_t> members;
 };
 
-ClusterLayout MakeLayout(const std::vector<Document>& docs, const ClusterResult& clusters,
-                         bool with_members) {
-  ClusterLayout layout;
-  layout.number = ClusterNumbers(docs, clusters);
-  if (!with_members) return layout;
-  layout.members.resize(docs.size());
-  for (const Document& doc : docs) {
-    if (doc.rejected) continue;
-    const std::uint32_t rep = clusters.representative[doc.ordinal];
-    if (layout.number[rep] >= 0)
-      layout.members[rep].push_back(static_cast<std::uint32_t>(doc.ordinal));
-  }
-  return layout;
-}
+// What the line builders share.
+struct Layout {
+  const DocumentIds& ids;
+  const ClusterResult& clusters;
+  const ClusterNumbering& numbering;
+};
 
-void AppendDecisionLine(std::string* out, const std::vector<Document>& docs,
-                        const ClusterResult& clusters, const ClusterLayout& layout,
-                        const Document& doc) {
+void AppendDecisionLine(std::string* out, const Layout& layout, const Document& doc) {
+  const ClusterResult& clusters = layout.clusters;
   out->append("{\"id\":");
   AppendId(out, doc);
   out->append(",\"source\":");
@@ -129,8 +175,8 @@ void AppendDecisionLine(std::string* out, const std::vector<Document>& docs,
     const bool kept = original == doc.ordinal;
     out->append(kept ? ",\"decision\":\"kept\"" : ",\"decision\":\"duplicate\"");
     out->append(",\"cluster\":");
-    if (layout.number[rep] >= 0) {
-      AppendJsonNumber(out, static_cast<std::uint64_t>(layout.number[rep]));
+    if (layout.numbering.number[rep] >= 0) {
+      AppendJsonNumber(out, static_cast<std::uint64_t>(layout.numbering.number[rep]));
     } else {
       out->append("null");
     }
@@ -138,7 +184,7 @@ void AppendDecisionLine(std::string* out, const std::vector<Document>& docs,
     if (kept) {
       out->append("null,\"similarity\":null");
     } else {
-      AppendId(out, docs[original]);
+      layout.ids.AppendId(out, original);
       out->append(",\"similarity\":");
       AppendJsonSimilarity(out, clusters.similarity[doc.ordinal]);
     }
@@ -149,19 +195,21 @@ void AppendDecisionLine(std::string* out, const std::vector<Document>& docs,
   out->append("}\n");
 }
 
-void AppendClusterLine(std::string* out, const std::vector<Document>& docs,
-                       const ClusterResult& clusters, const ClusterLayout& layout,
-                       std::size_t rep) {
-  const std::vector<std::uint32_t>& members = layout.members[rep];
+void AppendClusterLine(std::string* out, const Layout& layout, std::size_t rep) {
+  const ClusterResult& clusters = layout.clusters;
+  const auto number = static_cast<std::size_t>(layout.numbering.number[rep]);
+  const std::span<const std::uint32_t> members(
+      layout.numbering.members.data() + layout.numbering.member_starts[number],
+      layout.numbering.member_starts[number + 1] - layout.numbering.member_starts[number]);
   out->append("{\"cluster\":");
-  AppendJsonNumber(out, static_cast<std::uint64_t>(layout.number[rep]));
+  AppendJsonNumber(out, static_cast<std::uint64_t>(number));
   out->append(",\"representative\":");
-  AppendId(out, docs[rep]);
+  layout.ids.AppendId(out, rep);
   out->append(",\"docs\":[");
   double min_similarity = 1.0;
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (i > 0) out->push_back(',');
-    AppendId(out, docs[members[i]]);
+    layout.ids.AppendId(out, members[i]);
     const std::uint32_t member = members[i];
     if (clusters.DuplicateOf(member) != member)
       min_similarity = std::min(min_similarity, clusters.similarity[member]);
@@ -172,7 +220,7 @@ void AppendClusterLine(std::string* out, const std::vector<Document>& docs,
     if (clusters.DuplicateOf(member) != member) continue;
     if (!first_kept) out->push_back(',');
     first_kept = false;
-    AppendId(out, docs[member]);
+    layout.ids.AppendId(out, member);
   }
   out->append("],\"min_similarity\":");
   AppendJsonSimilarity(out, min_similarity);
@@ -198,23 +246,19 @@ void AppendCleanedLine(std::string* out, const Document& doc) {
 }
 
 // The lines of items [begin, end) of each output file (documents; representatives for clusters).
-void DecisionLines(const std::vector<Document>& docs, const ClusterResult& clusters,
-                   const ClusterLayout& layout, std::size_t begin, std::size_t end,
-                   std::string* out) {
-  for (std::size_t i = begin; i < end; ++i)
-    AppendDecisionLine(out, docs, clusters, layout, docs[i]);
+void DecisionLines(const Layout& layout, std::span<const Document> docs, std::size_t begin,
+                   std::size_t end, std::string* out) {
+  for (std::size_t i = begin; i < end; ++i) AppendDecisionLine(out, layout, docs[i]);
 }
 
-void ClusterLines(const std::vector<Document>& docs, const ClusterResult& clusters,
-                  const ClusterLayout& layout, std::size_t begin, std::size_t end,
-                  std::string* out) {
+void ClusterLines(const Layout& layout, std::size_t begin, std::size_t end, std::string* out) {
   for (std::size_t rep = begin; rep < end; ++rep) {
-    if (layout.number[rep] >= 0) AppendClusterLine(out, docs, clusters, layout, rep);
+    if (layout.numbering.number[rep] >= 0) AppendClusterLine(out, layout, rep);
   }
 }
 
-void CleanedLines(const std::vector<Document>& docs, const ClusterResult& clusters,
-                  std::size_t begin, std::size_t end, std::string* out) {
+void CleanedLines(const ClusterResult& clusters, std::span<const Document> docs, std::size_t begin,
+                  std::size_t end, std::string* out) {
   std::size_t bytes = 0;
   for (std::size_t i = begin; i < end; ++i) {
     if (IsKept(docs[i], clusters))
@@ -228,7 +272,7 @@ void CleanedLines(const std::vector<Document>& docs, const ClusterResult& cluste
 
 // Chunk boundaries for streaming: [bounds[k], bounds[k + 1]) is chunk k, of at most kChunkItems
 // documents and, unless one document is larger, about kChunkTextBytes of text.
-std::vector<std::size_t> ChunkBounds(const std::vector<Document>& docs) {
+std::vector<std::size_t> ChunkBounds(std::span<const Document> docs) {
   constexpr std::size_t kChunkTextBytes = 4u << 20;
   std::vector<std::size_t> bounds = {0};
   std::size_t text_bytes = 0;
@@ -278,70 +322,115 @@ void StreamLines(const std::vector<std::size_t>& bounds, const Lines& lines, Ato
 
 }  // namespace
 
-std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {
-  std::string out;
-  DecisionLines(docs, clusters, MakeLayout(docs, clusters, false), 0, docs.size(), &out);
-  return out;
-}
-
-std::string ClustersJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {
-  std::string out;
-  ClusterLines(docs, clusters, MakeLayout(docs, clusters, true), 0, docs.size(), &out);
-  return out;
-}
-
-std::string CleanedJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {
-  std::string out;
-  CleanedLines(docs, clusters, 0, docs.size(), &out);
-  return out;
-}
-
-void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
-                  const ClusterResult& clusters, const RunReport& report,
-                  const PipelineConfig& config) {
-  if (report.read != report.kept + report.duplicate + report.rejected || report.read != docs.size()) {
-    throw Error("internal error: documents not accounted for (read " + std::to_string(report.read) +
-                " != kept + duplicate + rejected); no output written");
+struct OutputWriter::State {
+  State(const std::string& dir, const DocumentIds& ids, const ClusterResult& clusters)
+      : decisions(Path(dir, "decisions.jsonl")),
+        clusters_file(Path(dir, "clusters.jsonl")),
+        cleaned(Path(dir, "cleaned.jsonl")),
+        report(Path(dir, "report.json")),
+        numbering(ids, clusters) {}
+  static std::string Path(const std::string& dir, const char* name) {
+    return (std::filesystem::path(dir) / name).string();
   }
-  namespace fs = std::filesystem;
+  AtomicFile decisions, clusters_file, cleaned, report;
+  ClusterNumbering numbering;
+};
+
+OutputWriter::OutputWriter(const std::string& dir, const DocumentIds& ids, const ClusterResult& clusters)
+    : ids_(ids), clusters_(clusters) {
   RemoveStaleTemps(dir);
-  AtomicFile decisions((fs::path(dir) / "decisions.jsonl").string());
-  AtomicFile clusters_file((fs::path(dir) / "clusters.jsonl").string());
-  AtomicFile cleaned((fs::path(dir) / "cleaned.jsonl").string());
-  AtomicFile report_file((fs::path(dir) / "report.json").string());
-  const ClusterLayout layout = MakeLayout(docs, clusters, true);
+  state_ = std::make_unique<State>(dir, ids, clusters);
+}
+
+OutputWriter::~OutputWriter() = default;
+
+void OutputWriter::WriteDocuments(std::span<const Document> docs) {
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (docs[i].ordinal != written_ + i) {
+      throw Error("internal error: document " + std::to_string(docs[i].ordinal) +
+                  " written out of order (expected " + std::to_string(written_ + i) + ")");
+    }
+  }
+  const Layout layout{ids_, clusters_, state_->numbering};
   const std::vector<std::size_t> bounds = ChunkBounds(docs);
-  // The three files are streamed at once: their chunks share the arena's threads.
+  // The two files are streamed at once: their chunks share the arena's threads.
   tbb::parallel_invoke(
       [&] {
         StreamLines(
             bounds,
             [&](std::size_t begin, std::size_t end, std::string* out) {
-              CleanedLines(docs, clusters, begin, end, out);
+              CleanedLines(clusters_, docs, begin, end, out);
             },
-            &cleaned);
+            &state_->cleaned);
       },
       [&] {
         StreamLines(
             bounds,
             [&](std::size_t begin, std::size_t end, std::string* out) {
-              DecisionLines(docs, clusters, layout, begin, end, out);
+              DecisionLines(layout, docs, begin, end, out);
             },
-            &decisions);
-      },
-      [&] {
-        StreamLines(
-            bounds,
-            [&](std::size_t begin, std::size_t end, std::string* out) {
-              ClusterLines(docs, clusters, layout, begin, end, out);
-            },
-            &clusters_file);
+            &state_->decisions);
       });
-  report_file.Write(ReportJson(report, config));
-  decisions.Commit();
-  clusters_file.Commit();
-  cleaned.Commit();
-  report_file.Commit();
+  written_ += docs.size();
+}
+
+void OutputWriter::WriteClusters() {
+  const Layout layout{ids_, clusters_, state_->numbering};
+  std::vector<std::size_t> bounds;
+  for (std::size_t rep = 0; rep < ids_.size(); rep += kChunkItems) bounds.push_back(rep);
+  bounds.push_back(ids_.size());
+  StreamLines(
+      bounds,
+      [&](std::size_t begin, std::size_t end, std::string* out) { ClusterLines(layout, begin, end, out); },
+      &state_->clusters_file);
+  clusters_written_ = true;
+}
+
+void OutputWriter::Commit(const RunReport& report, const PipelineConfig& config) {
+  if (report.read != report.kept + report.duplicate + report.rejected || report.read != ids_.size() ||
+      written_ != ids_.size() || !clusters_written_) {
+    throw Error("internal error: documents not accounted for (read " + std::to_string(report.read) +
+                ", kept + duplicate + rejected " +
+                std::to_string(report.kept + report.duplicate + report.rejected) + ", written " +
+                std::to_string(written_) + " of " + std::to_string(ids_.size()) + "); no output written");
+  }
+  state_->report.Write(ReportJson(report, config));
+  state_->decisions.Commit();
+  state_->clusters_file.Commit();
+  state_->cleaned.Commit();
+  state_->report.Commit();
+}
+
+void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
+                  const ClusterResult& clusters, const RunReport& report,
+                  const PipelineConfig& config) {
+  const DocumentIds ids(docs);
+  OutputWriter writer(dir, ids, clusters);
+  // The three files are streamed at once: their chunks share the arena's threads.
+  tbb::parallel_invoke([&] { writer.WriteDocuments(docs); }, [&] { writer.WriteClusters(); });
+  writer.Commit(report, config);
+}
+
+std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {
+  const DocumentIds ids(docs);
+  const ClusterNumbering numbering(ids, clusters);
+  std::string out;
+  DecisionLines(Layout{ids, clusters, numbering}, docs, 0, docs.size(), &out);
+  return out;
+}
+
+std::string ClustersJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {
+  const DocumentIds ids(docs);
+  const ClusterNumbering numbering(ids, clusters);
+  std::string out;
+  ClusterLines(Layout{ids, clusters, numbering}, 0, docs.size(), &out);
+  return out;
+}
+
+std::string CleanedJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {
+  std::string out;
+  CleanedLines(clusters, docs, 0, docs.size(), &out);
+  return out;
 }
 
 }  // namespace neardup

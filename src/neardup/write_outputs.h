@@ -18,6 +18,12 @@
 // arena, and streams each chunk to its temp file in order as soon as it and those before it are
 // built: the bytes are those of the whole-file builders below, at any thread count, and memory
 // holds a few chunks per file instead of whole files.
+// OutputWriter is the same writer for runs that never hold all documents (the bounded-memory run):
+// it needs only the ids and rejections of all documents (DocumentIds) and the clusters up front,
+// then takes the documents in input order, a batch at a time. Both give the same bytes.
+#include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,8 +34,35 @@
 
 namespace neardup {
 
+// What the writer needs of every document at once, without its text: the id as written (a
+// duplicate names the document it duplicates; clusters.jsonl lists its members) and whether it
+// was rejected. About the id's length plus 9 bytes per document. Built in input order.
+class DocumentIds {
+ public:
+  DocumentIds() = default;
+  explicit DocumentIds(std::span<const Document> docs);
+
+  void Add(const Document& doc);  // the next document: doc.ordinal must equal size()
+  std::size_t size() const { return flags_.size(); }
+  bool rejected(std::size_t ordinal) const { return (flags_[ordinal] & kRejected) != 0; }
+  void AppendId(std::string* out, std::size_t ordinal) const;  // as JSON, like AppendId(doc)
+  std::uint64_t MemoryBytes() const;
+
+ private:
+  static constexpr std::uint8_t kRejected = 1;
+  static constexpr std::uint8_t kNumber = 2;
+  std::string bytes_;                // the ids, one after another
+  std::vector<std::uint64_t> ends_;  // end of each id in bytes_
+  std::vector<std::uint8_t> flags_;
+};
+
 // Fills the decision counts of `report` from the documents and clusters (before writing).
 void CountDecisions(const std::vector<Document>& docs, const ClusterResult& clusters, RunReport* report);
+// The same in two parts, for runs that see each document once: the outcome counts from the ids
+// and clusters (read, kept, duplicate, rejected, clusters, pairs), and a document's own counts
+// (rejections by reason, removed lines by reason), added as it goes by.
+void CountOutcomes(const DocumentIds& ids, const ClusterResult& clusters, RunReport* report);
+void AddDocumentCounts(const Document& doc, RunReport* report);
 
 // One decisions.jsonl line, without the newline (also used by `neardup clean`).
 void AppendId(std::string* out, const Document& doc);
@@ -38,6 +71,33 @@ void AppendRemoved(std::string* out, const Document& doc);
 void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
                   const ClusterResult& clusters, const RunReport& report,
                   const PipelineConfig& config);
+
+class OutputWriter {
+ public:
+  // Opens the four temp files in `dir` (stale temps removed first); nothing is visible before
+  // Commit(). `ids` and `clusters` must outlive the writer.
+  OutputWriter(const std::string& dir, const DocumentIds& ids, const ClusterResult& clusters);
+  ~OutputWriter();
+  OutputWriter(const OutputWriter&) = delete;
+  OutputWriter& operator=(const OutputWriter&) = delete;
+
+  // Streams the decisions.jsonl and cleaned.jsonl lines of the next documents (input order,
+  // batches of any size). Runs in the current TBB arena.
+  void WriteDocuments(std::span<const Document> docs);
+  // Streams clusters.jsonl (needs no document; may run while WriteDocuments runs).
+  void WriteClusters();
+  // Writes report.json and renames the four files into place, after checking that every document
+  // was written and accounted for in `report` (throws Error otherwise: no output appears).
+  void Commit(const RunReport& report, const PipelineConfig& config);
+
+ private:
+  struct State;  // the open files and the cluster numbering
+  const DocumentIds& ids_;
+  const ClusterResult& clusters_;
+  std::unique_ptr<State> state_;
+  std::uint64_t written_ = 0;  // documents written so far
+  bool clusters_written_ = false;
+};
 
 // Exposed for tests: the text of each output file.
 std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters);

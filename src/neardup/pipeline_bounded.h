@@ -1,0 +1,36 @@
+#pragma once
+// The bounded-memory run of copy mode (config.max_memory > 0): the same outputs, byte for byte, as
+// RunAndWrite holding the whole dump (tests check it), but the documents are only ever in memory
+// a batch at a time, so a dump larger than memory runs. Four passes, each a TBB pipeline whose
+// reading, processing and writing overlap:
+//  1. read: the inputs, a batch at a time -> the cleaner's dump statistics (kLean) and a spill file
+//     of the documents as read (stdin is read once, like any input).
+//  2. clean, normalize, shingle, sketch: spilled batch -> cleaned documents (spilled again), their
+//     shingle sets (spilled) and LSH band keys (spilled band-major per batch).
+//  3. index and cluster: one band at a time from disk -> candidate pairs; each pair verified on
+//     its two shingle sets read back from disk -> clusters.
+//  4. write: the cleaned documents, read back in order, through the streaming OutputWriter.
+// What stays in memory for the whole run is per document, not per byte of text: the id and a few
+// fixed fields (about 40 bytes plus the id), the cleaner's statistics until pass 2 (its 16-slot
+// signature and lead samples: about 100-300 bytes of news text), and the candidate pairs. Batches
+// are max_memory / 16 bytes of text (1 MiB to 64 MiB), at most three in flight. After pass 1 the
+// run checks that the per-document state fits max_memory and otherwise stops with an Error that
+// says how much it needs. Spill files go to config.spill_dir (default: the output folder), are
+// unlinked as soon as they are created, and take about 2.5x the input text on disk.
+// Story mode holds its term vectors in memory and is not run this way (Error).
+#include <string>
+#include <vector>
+
+#include "neardup/config.h"
+#include "neardup/progress.h"
+#include "neardup/run_report.h"
+
+namespace neardup {
+
+RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                             const std::string& output_dir, Progress* progress = nullptr);
+
+// The text bytes per batch of a bounded run with this memory bound.
+std::size_t BoundedBatchBytes(std::uint64_t max_memory);
+
+}  // namespace neardup
