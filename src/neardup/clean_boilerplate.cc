@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "neardup/clean_lexicon.h"
+#include "neardup/error.h"
 #include "neardup/hash.h"
 #include "neardup/shingle.h"
 #include "neardup/sketch_minhash.h"
@@ -187,7 +188,7 @@ struct LineRecord {
   LineFacts facts;
 };
 
-// Per-document results of the constructor's scan.
+// Per-document results of the dump pass's scan (ScanDocument), which kLean's Clean() repeats.
 struct DocScan {
   std::vector<LineRecord> lines;         // of the non-blank lines, in order
   std::vector<std::uint64_t> line_keys;  // sorted, unique
@@ -206,17 +207,112 @@ struct DocScan {
   }
   // A copy whose vectors hold exactly their elements: a scan is built in a thread's warm buffers
   // (growing vectors of every document anew would allocate each several times) and kept, one per
-  // document, until the constructor ends.
-  DocScan ExactCopy() const {
+  // document, until the batch is stored. Without `details`, lines and body_samples stay empty.
+  DocScan ExactCopy(bool details) const {
     DocScan copy;
-    copy.lines.assign(lines.begin(), lines.end());
+    if (details) {
+      copy.lines.assign(lines.begin(), lines.end());
+      copy.body_samples.assign(body_samples.begin(), body_samples.end());
+    }
     copy.line_keys.assign(line_keys.begin(), line_keys.end());
     copy.signature.assign(signature.begin(), signature.end());
     copy.lead_samples.assign(lead_samples.begin(), lead_samples.end());
-    copy.body_samples.assign(body_samples.begin(), body_samples.end());
     copy.text_hash = text_hash;
     return copy;
   }
+};
+
+// Buffers of one thread's document scans, kept warm from one document to the next.
+struct ScanBuffers {
+  MatchLine normalized;
+  std::string scratch;
+  std::vector<std::uint64_t> token_hashes;  // of the current line
+  std::vector<std::uint64_t> shingles;      // of the document, repeats kept (MinHash ignores them)
+  std::vector<std::uint64_t> line_samples;  // sampled shingles of the current line
+  DocScan scan;                             // the current document's scan
+};
+
+// What kFast keeps of a live document's scan besides its LiveDocs entry, until Finish(): the line
+// records (for the LineRecordStore) and the body samples (for the teaser pass).
+struct DocDetail {
+  std::vector<LineRecord> lines;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> body_samples;  // (line index, shingle)
+
+  std::uint64_t MemoryBytes() const {
+    return sizeof(DocDetail) + lines.capacity() * sizeof(LineRecord) +
+           body_samples.capacity() * sizeof(body_samples[0]);
+  }
+};
+
+// What the dump-level rules need of each live document, by live position (arrival order), in
+// flat arrays: no allocation and no vector header per document. The line keys are needed only
+// until the repeated set is made, the lead samples only until the lead index is.
+class LiveDocs {
+ public:
+  LiveDocs() : lead_starts_{0}, key_starts_{0} {}
+
+  std::uint32_t size() const { return static_cast<std::uint32_t>(text_hashes_.size()); }
+
+  void Append(std::uint64_t ordinal, const DocScan& scan) {
+    ordinals_.push_back(ordinal);
+    text_hashes_.push_back(scan.text_hash);
+    signed_.push_back(!scan.signature.empty());
+    signatures_.resize(signatures_.size() + kGroupSlots);
+    std::copy(scan.signature.begin(), scan.signature.end(), signatures_.end() - kGroupSlots);
+    lead_samples_.insert(lead_samples_.end(), scan.lead_samples.begin(), scan.lead_samples.end());
+    lead_starts_.push_back(lead_starts_.back() + scan.lead_samples.size());
+    line_keys_.insert(line_keys_.end(), scan.line_keys.begin(), scan.line_keys.end());
+    key_starts_.push_back(key_starts_.back() + scan.line_keys.size());
+  }
+
+  std::uint64_t ordinal(std::uint32_t doc) const { return ordinals_[doc]; }
+  std::uint64_t text_hash(std::uint32_t doc) const { return text_hashes_[doc]; }
+  // kGroupSlots slots, or empty if the document has no word 5-gram.
+  std::span<const std::uint32_t> signature(std::uint32_t doc) const {
+    if (!signed_[doc]) return {};
+    return {signatures_.data() + std::size_t{doc} * kGroupSlots, static_cast<std::size_t>(kGroupSlots)};
+  }
+  // Sorted, unique; empty after DropLeadSamples().
+  std::span<const std::uint64_t> lead_samples(std::uint32_t doc) const {
+    if (lead_samples_.empty()) return {};
+    return {lead_samples_.data() + lead_starts_[doc], lead_starts_[doc + 1] - lead_starts_[doc]};
+  }
+  std::size_t lead_sample_count(std::uint32_t doc) const { return lead_starts_[doc + 1] - lead_starts_[doc]; }
+  // Sorted, unique; empty after DropLineKeys().
+  std::span<const std::uint64_t> line_keys(std::uint32_t doc) const {
+    if (line_keys_.empty()) return {};
+    return {line_keys_.data() + key_starts_[doc], key_starts_[doc + 1] - key_starts_[doc]};
+  }
+
+  // The live position of the document with this ordinal; ordinals must have been appended in
+  // increasing order.
+  std::optional<std::uint32_t> Find(std::uint64_t ordinal) const {
+    const auto it = std::lower_bound(ordinals_.begin(), ordinals_.end(), ordinal);
+    if (it == ordinals_.end() || *it != ordinal) return std::nullopt;
+    return static_cast<std::uint32_t>(it - ordinals_.begin());
+  }
+
+  void DropLineKeys() {
+    line_keys_ = {};
+    key_starts_ = {};
+  }
+  void DropLeadSamples() { lead_samples_ = {}; }  // the counts stay
+
+  std::uint64_t MemoryBytes() const {
+    return ordinals_.capacity() * 8 + text_hashes_.capacity() * 8 + signed_.capacity() / 8 +
+           signatures_.capacity() * 4 + (lead_samples_.capacity() + lead_starts_.capacity()) * 8 +
+           (line_keys_.capacity() + key_starts_.capacity()) * 8;
+  }
+
+ private:
+  std::vector<std::uint64_t> ordinals_;
+  std::vector<std::uint64_t> text_hashes_;
+  std::vector<bool> signed_;
+  std::vector<std::uint32_t> signatures_;  // kGroupSlots per document (zeros when unsigned)
+  std::vector<std::uint64_t> lead_samples_;
+  std::vector<std::uint64_t> lead_starts_;  // size() + 1 bounds into lead_samples_
+  std::vector<std::uint64_t> line_keys_;
+  std::vector<std::uint64_t> key_starts_;  // size() + 1 bounds into line_keys_
 };
 
 // The dump pass's records of the non-blank lines of each distinct text, by text hash (copies of
@@ -227,26 +323,28 @@ class LineRecordStore {
  public:
   LineRecordStore() = default;
 
-  // Stores the records of `scans` (their `lines`); built in parallel in the current TBB arena.
-  explicit LineRecordStore(const std::vector<DocScan>& scans) {
-    const int bits = std::bit_width(2 * scans.size() + 1);  // load factor <= 1/2
+  // Stores the records of the live documents (details[i].lines of live document i); built in
+  // parallel in the current TBB arena.
+  LineRecordStore(const std::vector<DocDetail>& details, const LiveDocs& live) {
+    const int bits = std::bit_width(2 * details.size() + 1);  // load factor <= 1/2
     slots_.assign(std::size_t{1} << bits, Slot{});
     shift_ = 64 - bits;
     // The first document of each text claims a slot; its records go at its prefix-sum offset.
-    std::vector<std::uint32_t> kept;  // indices into scans of the texts stored, in order
+    std::vector<std::uint32_t> kept;  // live positions of the texts stored, in order
     std::vector<std::uint64_t> offsets;
     std::uint64_t total = 0;
-    for (std::uint32_t i = 0; i < scans.size(); ++i) {
-      Slot& slot = slots_[SlotIndex(scans[i].text_hash)];
+    for (std::uint32_t i = 0; i < details.size(); ++i) {
+      const std::uint64_t text_hash = live.text_hash(i);
+      Slot& slot = slots_[SlotIndex(text_hash)];
       if (slot.used) continue;
-      slot = {scans[i].text_hash, total, static_cast<std::uint32_t>(scans[i].lines.size()), true};
+      slot = {text_hash, total, static_cast<std::uint32_t>(details[i].lines.size()), true};
       kept.push_back(i);
       offsets.push_back(total);
-      total += scans[i].lines.size();
+      total += details[i].lines.size();
     }
     records_.resize(total);
     tbb::parallel_for(std::size_t{0}, kept.size(), [&](std::size_t k) {
-      const std::vector<LineRecord>& lines = scans[kept[k]].lines;
+      const std::vector<LineRecord>& lines = details[kept[k]].lines;
       std::copy(lines.begin(), lines.end(),
                 records_.begin() + static_cast<std::ptrdiff_t>(offsets[k]));
     });
@@ -282,9 +380,9 @@ class LineRecordStore {
 };
 
 // Whether two documents are copies of each other (estimated Jaccard of their 5-grams).
-bool IsCopy(const DocScan& a, const DocScan& b) {
-  if (a.signature.empty() || b.signature.empty()) return false;
-  return EstimateJaccard(a.signature, b.signature) >= kCopyJaccard;
+bool IsCopy(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  if (a.empty() || b.empty()) return false;
+  return EstimateJaccard(a, b) >= kCopyJaccard;
 }
 
 class UnionFind {
@@ -459,12 +557,12 @@ using LeadEntry = HashIndex;
 // every step.
 class LeadIndex {
  public:
-  explicit LeadIndex(const std::vector<DocScan>& scans) {
+  explicit LeadIndex(const LiveDocs& live) {
     std::size_t entries = 0;
-    for (const DocScan& scan : scans) entries += scan.lead_samples.size();
+    for (std::uint32_t i = 0; i < live.size(); ++i) entries += live.lead_sample_count(i);
     entries_.reserve(entries);
-    for (std::uint32_t i = 0; i < scans.size(); ++i) {
-      for (std::uint64_t sample : scans[i].lead_samples) entries_.emplace_back(sample, i);
+    for (std::uint32_t i = 0; i < live.size(); ++i) {
+      for (std::uint64_t sample : live.lead_samples(i)) entries_.emplace_back(sample, i);
     }
     SortByHash(&entries_);
     filter_bits_ = std::max(6, static_cast<int>(std::bit_width(entries_.size() * 8)));
@@ -517,8 +615,7 @@ struct TeaserBuffers {
 // longest ones: a phrase that opens many documents of the dump (whose list grows with the dump)
 // does not make the search quadratic.
 bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std::uint64_t>> line,
-                  const LeadIndex& lead_index, const std::vector<DocScan>& scans,
-                  TeaserBuffers* buffers) {
+                  const LeadIndex& lead_index, const LiveDocs& live, TeaserBuffers* buffers) {
   auto& postings = buffers->postings;
   postings.clear();
   for (const auto& [index, sample] : line) {
@@ -548,11 +645,27 @@ bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std:
       const auto it = std::lower_bound(postings[p].begin(), postings[p].end(), b, by_document);
       shared += it != postings[p].end() && it->second == b ? 1 : 0;
     }
-    const std::size_t smaller = std::min(line.size(), scans[b].lead_samples.size());
-    if (shared >= kTeaserMinHits && 2 * shared >= smaller && !IsCopy(scans[a], scans[b]))
+    const std::size_t smaller = std::min(line.size(), live.lead_sample_count(b));
+    if (shared >= kTeaserMinHits && 2 * shared >= smaller && !IsCopy(live.signature(a), live.signature(b)))
       return true;
   }
   return false;
+}
+
+// Appends to `teasers` the body lines of live document `a` that are teasers (IsTeaserLine), in
+// line order, from its body samples (grouped by line, in line order).
+void FindTeaserLines(std::uint32_t a, std::span<const std::pair<std::uint32_t, std::uint64_t>> samples,
+                     const LeadIndex& lead_index, const LiveDocs& live, TeaserBuffers* buffers,
+                     std::vector<std::uint32_t>* teasers) {
+  std::size_t begin = 0;
+  while (begin < samples.size()) {
+    std::size_t end = begin;
+    while (end < samples.size() && samples[end].first == samples[begin].first) ++end;
+    if (IsTeaserLine(a, samples.subspan(begin, end - begin), lead_index, live, buffers)) {
+      teasers->push_back(samples[begin].first);
+    }
+    begin = end;
+  }
 }
 
 }  // namespace
@@ -568,6 +681,10 @@ struct CleanBuffers {
   MatchLine normalized;
   std::string scratch;
   std::string kept;
+  // kLean: the document's scan again, and its teaser search.
+  ScanBuffers scan;
+  TeaserBuffers teaser;
+  std::vector<std::uint32_t> teaser_lines;
 };
 
 }  // namespace
@@ -578,9 +695,14 @@ struct BoilerplateCleaner::Model {
   std::uint64_t repeat_threshold = 0;
   std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
   std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
-  // The dump pass's records of the non-blank lines of each text, so that Clean() does not
+  // kFast: the dump pass's records of the non-blank lines of each text, so that Clean() does not
   // normalize and classify them again (a document it did not see is classified afresh).
   LineRecordStore line_records;
+  MinHasher hasher{kGroupSlots, kGroupSeed};  // of the dump pass's scans, and kLean's in Clean()
+  // kLean with teasers: what Clean() needs to run the teaser search of a document it scans again
+  // (LiveDocs without line keys and lead samples, which the lead index holds).
+  LiveDocs live;
+  std::optional<LeadIndex> lead_index;
   // Per-thread scratch of Clean(), which is const and may run on any thread: each thread only
   // ever touches its own element.
   mutable tbb::enumerable_thread_specific<CleanBuffers> clean_buffers;
@@ -707,23 +829,13 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   }
 }
 
-// Buffers of one thread's document scans, kept warm from one document to the next.
-struct ScanBuffers {
-  MatchLine normalized;
-  std::string scratch;
-  std::vector<std::uint64_t> token_hashes;  // of the current line
-  std::vector<std::uint64_t> shingles;      // of the document, repeats kept (MinHash ignores them)
-  std::vector<std::uint64_t> line_samples;  // sampled shingles of the current line
-  DocScan scan;                             // the current document's scan
-};
-
 // The document's lines, their repetition keys, its word 5-gram MinHash signature and its teaser
 // samples. A line's shingles are WordShingles of its normalized words (computed here without
 // allocating); the lead/body split walks a line's shingles in WordShingles' sorted, repeat-free
 // order, so only lines that reach into the lead need that order, and a body line only needs the
-// set of its sampled shingles.
-void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
-                  const CleanOptions& options, ScanBuffers* buffers, DocScan* result) {
+// set of its sampled shingles. The scan is buffers->scan, valid until the next call.
+const DocScan& ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
+                            const CleanOptions& options, ScanBuffers* buffers) {
   DocScan* const scan = &buffers->scan;
   scan->Clear();
   MatchLine& normalized = buffers->normalized;
@@ -816,33 +928,99 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
     scan->signature.resize(kGroupSlots);
     hasher.Sign(shingles, scan->signature);  // a minimum per slot: repeats change nothing
   }
-  *result = scan->ExactCopy();
+  return *scan;
 }
 
 }  // namespace
 
-BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const CleanOptions& options)
-    : model_(std::make_unique<Model>()) {
-  model_->options = options;
+struct BoilerplateCleanerBuilder::State {
+  CleanOptions options;
+  CleanerMemory memory = CleanerMemory::kFast;
+  bool spent = false;
+  std::unique_ptr<BoilerplateCleaner::Model> model = std::make_unique<BoilerplateCleaner::Model>();
+  tbb::enumerable_thread_specific<ScanBuffers> buffers;
+  LiveDocs live;
+  std::vector<DocDetail> details;  // kFast: by live position
+  std::uint64_t detail_bytes = 0;  // MemoryBytes() of details' elements
+  std::optional<std::uint64_t> last_ordinal;  // of the last live document added
+
+  void ThrowIfSpent(const char* call) const {
+    if (spent) throw Error(std::string("BoilerplateCleanerBuilder::") + call + " after Finish()");
+  }
+};
+
+BoilerplateCleanerBuilder::BoilerplateCleanerBuilder(const CleanOptions& options, CleanerMemory memory)
+    : state_(std::make_unique<State>()) {
+  state_->options = options;
+  state_->memory = memory;
+  state_->model->options = options;
+}
+
+BoilerplateCleanerBuilder::~BoilerplateCleanerBuilder() = default;
+
+void BoilerplateCleanerBuilder::Add(std::span<const Document> docs) {
+  State& state = *state_;
+  state.ThrowIfSpent("Add()");
+  const bool details = state.memory == CleanerMemory::kFast;
   std::vector<std::uint32_t> live;  // indices into docs of the documents taken into account
+  std::optional<std::uint64_t> last_ordinal = state.last_ordinal;
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    if (!docs[i].rejected) live.push_back(static_cast<std::uint32_t>(i));
+    if (docs[i].rejected) continue;
+    // kLean's Clean() finds a document's live position by its ordinal (kFast's by its text).
+    if (!details && last_ordinal && docs[i].ordinal <= *last_ordinal) {
+      throw Error("clean stage (lean memory): document \"" + docs[i].id + "\" has ordinal " +
+                  std::to_string(docs[i].ordinal) + ", not after the previous document's " +
+                  std::to_string(*last_ordinal) + ": documents must be added in input order");
+    }
+    last_ordinal = docs[i].ordinal;
+    live.push_back(static_cast<std::uint32_t>(i));
   }
   const std::size_t n = live.size();
-  model_->repeat_threshold = std::max<std::uint64_t>(
-      static_cast<std::uint64_t>(std::max(1, options.min_repeat_docs)),
-      static_cast<std::uint64_t>(std::ceil(options.repeat_doc_fraction * static_cast<double>(n))));
   if (n == 0) return;
-
+  state.last_ordinal = last_ordinal;
+  if (details && state.details.empty()) state.details.reserve(n);  // exact for a one-shot dump
   std::vector<DocScan> scans(n);
-  const MinHasher hasher(kGroupSlots, kGroupSeed);
-  tbb::enumerable_thread_specific<ScanBuffers> buffers;
+  const CleanLexicon& lexicon = state.model->lexicon;
+  const MinHasher& hasher = state.model->hasher;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& range) {
-    ScanBuffers& local = buffers.local();
+    ScanBuffers& local = state.buffers.local();
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      ScanDocument(docs[live[i]], hasher, model_->lexicon, options, &local, &scans[i]);
+      scans[i] = ScanDocument(docs[live[i]], hasher, lexicon, state.options, &local).ExactCopy(details);
     }
   });
+  for (std::size_t i = 0; i < n; ++i) {
+    state.live.Append(docs[live[i]].ordinal, scans[i]);
+    if (details) {
+      DocDetail& detail = state.details.emplace_back();
+      detail.lines = std::move(scans[i].lines);
+      detail.body_samples = std::move(scans[i].body_samples);
+      state.detail_bytes += detail.MemoryBytes();
+    }
+  }
+}
+
+std::uint64_t BoilerplateCleanerBuilder::MemoryBytes() const {
+  const State& state = *state_;
+  return state.live.MemoryBytes() + state.detail_bytes +
+         (state.details.capacity() - state.details.size()) * sizeof(DocDetail);
+}
+
+std::unique_ptr<BoilerplateCleaner> BoilerplateCleanerBuilder::Finish() {
+  return std::unique_ptr<BoilerplateCleaner>(new BoilerplateCleaner(FinishModel()));
+}
+
+std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishModel() {
+  State& state = *state_;
+  state.ThrowIfSpent("Finish()");
+  state.spent = true;
+  std::unique_ptr<BoilerplateCleaner::Model> model = std::move(state.model);
+  const CleanOptions& options = state.options;
+  LiveDocs& docs = state.live;
+  const std::uint32_t n = docs.size();
+  model->repeat_threshold = std::max<std::uint64_t>(
+      static_cast<std::uint64_t>(std::max(1, options.min_repeat_docs)),
+      static_cast<std::uint64_t>(std::ceil(options.repeat_doc_fraction * static_cast<double>(n))));
+  if (n == 0) return model;
 
   // Groups of copies: documents sharing a band (kGroupRows slots) of their word 5-gram MinHash
   // signatures, joined transitively. P(two documents share a band) = 1 - (1 - J^2)^8: 8% at
@@ -850,9 +1028,9 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
   UnionFind groups(n);
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (hash, document), reused below
   {
-    keyed.reserve(n * (kGroupSlots / kGroupRows));
+    keyed.reserve(std::size_t{n} * (kGroupSlots / kGroupRows));
     for (std::uint32_t i = 0; i < n; ++i) {
-      const auto& signature = scans[i].signature;
+      const auto signature = docs.signature(i);
       for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
         keyed.emplace_back(Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band), i);
       }
@@ -870,10 +1048,11 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
     keyed.clear();
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::uint32_t root = groups.Find(i);
-      for (std::uint64_t key : scans[i].line_keys) keyed.emplace_back(key, root);
+      for (std::uint64_t key : docs.line_keys(i)) keyed.emplace_back(key, root);
     }
+    docs.DropLineKeys();
     SortByHash(&keyed);
-    const std::uint64_t threshold = model_->repeat_threshold;
+    const std::uint64_t threshold = model->repeat_threshold;
     for (std::size_t begin = 0; begin < keyed.size();) {
       std::size_t end = begin + 1;
       std::uint64_t distinct_groups = 1;
@@ -881,39 +1060,47 @@ BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const Cle
         distinct_groups += keyed[end].second != keyed[end - 1].second ? 1 : 0;
       }
       if (end - begin >= threshold && distinct_groups >= threshold) {
-        model_->repeated.insert(keyed[begin].first);
+        model->repeated.insert(keyed[begin].first);
       }
       begin = end;
     }
   }
 
-  // teaser_near_duplicate: body lines holding most of another, unrelated document's lead.
+  // teaser_near_duplicate: body lines holding most of another, unrelated document's lead. kFast
+  // searches every document now; kLean keeps the lead index for Clean() to search the document
+  // it is given.
   if (options.teasers) {
     keyed = {};  // not needed any more: the lead index allocates its own
-    const LeadIndex lead_index(scans);
-    std::vector<std::vector<std::uint32_t>> teasers(n);
-    tbb::enumerable_thread_specific<TeaserBuffers> teaser_buffers;
-    tbb::parallel_for(std::size_t{0}, n, [&](std::size_t a) {
-      const auto& samples = scans[a].body_samples;
-      TeaserBuffers& local = teaser_buffers.local();
-      std::size_t begin = 0;
-      while (begin < samples.size()) {
-        std::size_t end = begin;
-        while (end < samples.size() && samples[end].first == samples[begin].first) ++end;
-        const std::span<const std::pair<std::uint32_t, std::uint64_t>> line(samples.data() + begin,
-                                                                            end - begin);
-        if (IsTeaserLine(static_cast<std::uint32_t>(a), line, lead_index, scans, &local)) {
-          teasers[a].push_back(samples[begin].first);
-        }
-        begin = end;
+    LeadIndex lead_index(docs);
+    if (state.memory == CleanerMemory::kLean) {
+      docs.DropLeadSamples();
+      model->lead_index.emplace(std::move(lead_index));
+      model->live = std::move(docs);
+    } else {
+      std::vector<std::vector<std::uint32_t>> teasers(n);
+      tbb::enumerable_thread_specific<TeaserBuffers> teaser_buffers;
+      tbb::parallel_for(std::uint32_t{0}, n, [&](std::uint32_t a) {
+        FindTeaserLines(a, state.details[a].body_samples, lead_index, docs, &teaser_buffers.local(),
+                        &teasers[a]);
+      });
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (!teasers[i].empty()) model->teaser_lines[docs.text_hash(i)] = std::move(teasers[i]);
       }
-    });
-    for (std::uint32_t i = 0; i < n; ++i) {
-      if (!teasers[i].empty()) model_->teaser_lines[scans[i].text_hash] = std::move(teasers[i]);
     }
   }
-  model_->line_records = LineRecordStore(scans);
+  if (state.memory == CleanerMemory::kFast) model->line_records = LineRecordStore(state.details, docs);
+  state.details = {};
+  state.live = {};
+  return model;
 }
+
+BoilerplateCleaner::BoilerplateCleaner(std::span<const Document> docs, const CleanOptions& options) {
+  BoilerplateCleanerBuilder builder(options, CleanerMemory::kFast);
+  builder.Add(docs);
+  model_ = builder.FinishModel();
+}
+
+BoilerplateCleaner::BoilerplateCleaner(std::unique_ptr<Model> model) : model_(std::move(model)) {}
 
 BoilerplateCleaner::~BoilerplateCleaner() = default;
 
@@ -935,9 +1122,25 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   const std::size_t max_words = model.options.max_short_words;
   std::size_t lead_lines_seen = 0;  // lines of >= kLeadLineWords words so far
 
-  // Pass 1: facts of each line on its own, from the dump pass when it saw this text.
+  // Pass 1: facts of each line on its own, from the dump pass when it saw this text. kLean scans
+  // a document it saw again, for the same records and the body samples of its teaser search.
   const std::uint64_t text_hash = Hash64(text, kLineSeed);
   std::optional<std::span<const LineRecord>> records = model.line_records.Find(text_hash);
+  std::span<const std::uint32_t> teaser_lines;  // body lines of teasers found by the dump pass
+  if (model.lead_index) {
+    const std::optional<std::uint32_t> live = model.live.Find(doc->ordinal);
+    if (live && model.live.text_hash(*live) == text_hash) {
+      const DocScan& scan = ScanDocument(*doc, model.hasher, lexicon, model.options, &buffers.scan);
+      records = scan.lines;
+      buffers.teaser_lines.clear();
+      FindTeaserLines(*live, scan.body_samples, *model.lead_index, model.live, &buffers.teaser,
+                      &buffers.teaser_lines);
+      teaser_lines = buffers.teaser_lines;
+    }
+  } else if (!model.teaser_lines.empty()) {
+    const auto found = model.teaser_lines.find(text_hash);
+    if (found != model.teaser_lines.end()) teaser_lines = found->second;
+  }
   if (records) {
     const std::size_t nonblank_lines = static_cast<std::size_t>(std::count_if(
         lines.begin(), lines.end(), [](const RawLine& line) { return !line.trimmed.empty(); }));
@@ -997,30 +1200,27 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   // with page furniture (a timestamp, label or marker among the kTeaserContext lines above it):
   // a reused background paragraph, or a digest of briefs one of which is also a story of the
   // dump, is content.
-  if (!model.teaser_lines.empty()) {
-    auto found = model.teaser_lines.find(text_hash);
-    if (found != model.teaser_lines.end()) {
-      std::vector<std::uint8_t>& candidate = buffers.marks;
-      candidate.assign(lines.size(), 0);
-      for (std::uint32_t line : found->second) {
-        if (line < lines.size()) candidate[line] = 1;
-      }
-      bool content_follows = false;
-      for (std::size_t k = nonblank.size(); k-- > 1;) {
-        const std::uint32_t line = nonblank[k];
-        if (candidate[line] && !content_follows && FurnitureAbove(nonblank, k, facts)) {
-          if (facts[line].reason == Reason::kNone) facts[line].reason = Reason::kTeaser;
-          // The teaser's own header (its title) just above it, up to the first furniture line.
-          for (std::size_t up = line, taken = 0; up > 0 && taken < kTeaserHeaderLines; --up, ++taken) {
-            const std::size_t above = up - 1;
-            if (lines[above].trimmed.empty() || above == nonblank.front()) break;
-            LineFacts& fact = facts[above];
-            if (fact.reason != Reason::kNone || !fact.is_short || fact.ending == Ending::kSentence) break;
-            fact.reason = Reason::kTeaser;
-          }
-                } else if (facts[line].reason == Reason::kNone && facts[line].words > max_words) {
-          content_follows = true;
+  if (!teaser_lines.empty()) {
+    std::vector<std::uint8_t>& candidate = buffers.marks;
+    candidate.assign(lines.size(), 0);
+    for (std::uint32_t line : teaser_lines) {
+      if (line < lines.size()) candidate[line] = 1;
+    }
+    bool content_follows = false;
+    for (std::size_t k = nonblank.size(); k-- > 1;) {
+      const std::uint32_t line = nonblank[k];
+      if (candidate[line] && !content_follows && FurnitureAbove(nonblank, k, facts)) {
+        if (facts[line].reason == Reason::kNone) facts[line].reason = Reason::kTeaser;
+        // The teaser's own header (its title) just above it, up to the first furniture line.
+        for (std::size_t up = line, taken = 0; up > 0 && taken < kTeaserHeaderLines; --up, ++taken) {
+          const std::size_t above = up - 1;
+          if (lines[above].trimmed.empty() || above == nonblank.front()) break;
+          LineFacts& fact = facts[above];
+          if (fact.reason != Reason::kNone || !fact.is_short || fact.ending == Ending::kSentence) break;
+          fact.reason = Reason::kTeaser;
         }
+      } else if (facts[line].reason == Reason::kNone && facts[line].words > max_words) {
+        content_follows = true;
       }
     }
   }
