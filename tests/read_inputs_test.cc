@@ -242,3 +242,259 @@ TEST(ReadInputs, TxtDocumentsKeepNulCrlfAndLoneCrAndLoseTheirBom) {
 
 }  // namespace
 }  // namespace neardup
+
+#include <tbb/task_arena.h>
+
+namespace neardup {
+namespace {
+
+// Every field the read stage fills, compared one by one so a failure names the field.
+void ExpectSameDocuments(const std::vector<Document>& got, const std::vector<Document>& want,
+                         const std::string& label) {
+  ASSERT_EQ(got.size(), want.size()) << label;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const Document& a = got[i];
+    const Document& b = want[i];
+    SCOPED_TRACE(label + ", document " + std::to_string(i));
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.id_is_number, b.id_is_number);
+    EXPECT_EQ(a.ordinal, b.ordinal);
+    EXPECT_EQ(a.source.file, b.source.file);
+    EXPECT_EQ(a.source.line, b.source.line);
+    EXPECT_EQ(a.text, b.text);
+    EXPECT_EQ(a.extra_fields, b.extra_fields);
+    EXPECT_EQ(a.rejected, b.rejected);
+    EXPECT_EQ(a.reject_detail, b.reject_detail);
+    EXPECT_EQ(a.utf8_repairs, b.utf8_repairs);
+    EXPECT_EQ(a.time, b.time);
+  }
+}
+
+void ExpectSameStats(const ReadStats& got, const ReadStats& want, const std::string& label) {
+  EXPECT_EQ(got.files, want.files) << label;
+  EXPECT_EQ(got.skipped_files, want.skipped_files) << label;
+  EXPECT_EQ(got.bytes, want.bytes) << label;
+  EXPECT_EQ(got.blank_lines, want.blank_lines) << label;
+  EXPECT_EQ(got.utf8_repairs, want.utf8_repairs) << label;
+}
+
+std::string Line(const std::string& id, const std::string& text) {
+  return "{\"id\":\"" + id + "\",\"text\":\"" + text + "\",\"when\":\"2025-01-0" +
+         std::to_string(id.size() % 9 + 1) + "\"}\n";
+}
+
+// Txt, JSONL, .gz and .zst inputs with every kind of rejection, and ids reused within a file,
+// across files and across formats.
+std::vector<std::string> MixedInputs(const TempDir& dir) {
+  std::filesystem::create_directories(dir / "site/2025");
+  WriteFile(dir / "site/2025/a.txt", "\xEF\xBB\xBFtxt document a, with a byte order mark");
+  WriteFile(dir / "site/b.txt", "txt document b \xFF with invalid UTF-8");
+  WriteFile(dir / "site/empty.txt", "");
+  WriteFile(dir / "site/big.txt", std::string(400, 'x'));  // above max_doc_bytes
+  WriteFile(dir / "site/notes.md", "skipped");
+  std::string nested;
+  for (int i = 0; i < 5; ++i) nested += Line("n" + std::to_string(i), "nested line " + std::to_string(i));
+  nested += Line("2025/a", "reuses the id of a txt document");
+  WriteFile(dir / "site/z.jsonl.gz", testing::Gzip(nested));
+  std::string lines = "\xEF\xBB\xBF" + Line("first", "after a byte order mark");
+  for (int i = 0; i < 30; ++i) {
+    lines += Line("id" + std::to_string(i), "line number " + std::to_string(i) + " of the plain file");
+    if (i % 7 == 0) lines += "   \n\n";
+    if (i % 11 == 0) lines += "{\"id\":\"broken" + std::to_string(i) + "\",\"text\":\"cut\n";
+  }
+  lines += Line("id3", "same id as an earlier line of this file");
+  lines += Line("first", "same id as line 1");
+  lines += "{\"id\":42,\"text\":\"integer id\"}\n";
+  lines += "{\"id\":\"utf8\",\"text\":\"caf\xC3\xA9 \xFF bad\"}\n";
+  lines += Line("large", std::string(500, 'y'));
+  lines += "{\"text\":\"no id\"}\n";
+  lines += Line("n2", "same id as the nested .gz file");
+  lines += Line("after-large", "without a final newline");
+  lines.pop_back();
+  WriteFile(dir / "lines.jsonl", lines);
+  std::string more;
+  for (int i = 0; i < 8; ++i) more += Line("m" + std::to_string(i), "zstd line " + std::to_string(i));
+  more += Line("id29", "same id as the plain file");
+  more += "{\"id\":42,\"text\":\"same integer id\"}\n";
+  WriteFile(dir / "more.jsonl.zst", testing::Zstd(more));
+  WriteFile(dir / "direct.txt", "a txt path given directly");
+  return {dir / "site", dir / "lines.jsonl", dir / "more.jsonl.zst", dir / "direct.txt"};
+}
+
+std::vector<Document> ReadInBatches(const std::vector<std::string>& inputs, const ReadConfig& config,
+                                    const std::vector<std::size_t>& sizes, int threads,
+                                    std::size_t* batches, ReadStats* stats) {
+  std::vector<Document> docs;
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    InputReader reader(inputs, config);
+    std::vector<Document> batch;
+    *batches = 0;
+    while (reader.Next(sizes[*batches % sizes.size()], &batch)) {
+      EXPECT_FALSE(batch.empty());
+      ++*batches;
+      for (Document& doc : batch) docs.push_back(std::move(doc));
+    }
+    EXPECT_TRUE(batch.empty());
+    *stats = reader.stats();
+    EXPECT_GT(reader.MemoryBytes(), 0u);
+  });
+  return docs;
+}
+
+TEST(InputReader, BatchesConcatenateToReadInputsWhateverTheirSizeAndTheThreads) {
+  TempDir dir;
+  const std::vector<std::string> inputs = MixedInputs(dir);
+  for (InvalidUtf8Policy policy : {InvalidUtf8Policy::kRepair, InvalidUtf8Policy::kReject}) {
+    ReadConfig config;
+    config.max_doc_bytes = 300;
+    config.time_field = "when";
+    config.invalid_utf8 = policy;
+    ReadStats want_stats;
+    std::vector<Document> want;
+    tbb::task_arena one(1);
+    one.execute([&] { want = ReadInputs(inputs, config, &want_stats); });
+    // What ReadInputs itself must produce, so the comparison below is not between two wrong readers.
+    ASSERT_EQ(want.size(), 63u);
+    EXPECT_EQ(want_stats.files, 8u);
+    EXPECT_EQ(want_stats.skipped_files, 1u);
+    EXPECT_EQ(want_stats.blank_lines, 10u);
+    auto find = [&](const std::string& text) {
+      for (const Document& doc : want) {
+        if (doc.text == text) return doc;
+      }
+      ADD_FAILURE() << "no document with text " << text;
+      return Document{};
+    };
+    EXPECT_EQ(want[0].id, "2025/a");
+    EXPECT_EQ(want[0].text, "txt document a, with a byte order mark");
+    EXPECT_EQ(find("reuses the id of a txt document").reject_detail, "id already used by " + (dir / "site/2025/a.txt"));
+    EXPECT_EQ(find("same id as an earlier line of this file").reject_detail,
+              "id already used by " + (dir / "lines.jsonl") + ":8");
+    EXPECT_EQ(find("same id as line 1").reject_detail, "id already used by " + (dir / "lines.jsonl") + ":1");
+    EXPECT_EQ(find("same id as the nested .gz file").reject_detail, "id already used by " + (dir / "site/z.jsonl.gz") + ":3");
+    EXPECT_EQ(find("same id as the plain file").reject_detail, "id already used by " + (dir / "lines.jsonl") + ":44");
+    EXPECT_EQ(find("same integer id").reject_detail, "id already used by " + (dir / "lines.jsonl") + ":47");
+    EXPECT_EQ(want.back().source.ToString(), dir / "direct.txt");
+    EXPECT_EQ(want.back().ordinal, 62u);
+    std::size_t too_large = 0;
+    for (const Document& doc : want) too_large += doc.rejected == RejectReason::kTooLarge;
+    EXPECT_EQ(too_large, 2u);
+    const Document& bad_utf8 = policy == InvalidUtf8Policy::kRepair ? find("caf\xC3\xA9 \xEF\xBF\xBD bad")
+                                                                    : find("txt document b \xEF\xBF\xBD with invalid UTF-8");
+    EXPECT_GT(bad_utf8.utf8_repairs, 0u);
+
+    for (int threads : {1, 2}) {
+      const std::vector<std::vector<std::size_t>> size_runs = {{1}, {0}, {150}, {700}, {1u << 30}, {1, 500, 40}};
+      for (const std::vector<std::size_t>& sizes : size_runs) {
+        const std::string label = "threads " + std::to_string(threads) + ", first size " +
+                                  std::to_string(sizes[0]) + ", sizes " + std::to_string(sizes.size()) +
+                                  ", policy " + std::to_string(static_cast<int>(policy));
+        std::size_t batches = 0;
+        ReadStats stats;
+        const std::vector<Document> got = ReadInBatches(inputs, config, sizes, threads, &batches, &stats);
+        ExpectSameDocuments(got, want, label);
+        ExpectSameStats(stats, want_stats, label);
+        // A batch ends at the first document reaching the size: with 1 byte, the empty .txt
+        // document shares its batch with the next one; with 0 bytes, every document is a batch.
+        std::size_t expected_batches = 0;
+        if (sizes == std::vector<std::size_t>{0}) expected_batches = want.size();
+        if (sizes == std::vector<std::size_t>{1}) expected_batches = want.size() - 1;
+        if (sizes == std::vector<std::size_t>{1u << 30}) expected_batches = 1;
+        if (expected_batches != 0) {
+          EXPECT_EQ(batches, expected_batches) << label;
+        } else {
+          EXPECT_GT(batches, 4u) << label;
+        }
+      }
+    }
+  }
+}
+
+TEST(InputReader, ReadsTheSeedCorpusAsReadInputsDoes) {
+  const std::vector<std::string> inputs = {NEARDUP_SOURCE_DIR "/corpus"};
+  ReadStats want_stats;
+  const std::vector<Document> want = ReadInputs(inputs, ReadConfig{}, &want_stats);
+  ASSERT_EQ(want.size(), 5u);
+  for (std::size_t max_bytes : {std::size_t{1}, std::size_t{4096}}) {
+    std::size_t batches = 0;
+    ReadStats stats;
+    const std::vector<Document> got = ReadInBatches(inputs, ReadConfig{}, {max_bytes}, 2, &batches, &stats);
+    ExpectSameDocuments(got, want, "max_bytes " + std::to_string(max_bytes));
+    ExpectSameStats(stats, want_stats, "max_bytes " + std::to_string(max_bytes));
+  }
+}
+
+TEST(InputReader, NextReturnsFalseAtTheEndAndKeepsDoingSo) {
+  TempDir dir;
+  WriteFile(dir / "two.jsonl", Line("a", "one") + Line("b", "two"));
+  InputReader reader({dir / "two.jsonl"}, ReadConfig{});
+  std::vector<Document> batch(3);
+  ASSERT_TRUE(reader.Next(1u << 20, &batch));
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[1].id, "b");
+  EXPECT_EQ(batch[1].ordinal, 1u);
+  for (int i = 0; i < 3; ++i) {
+    batch.resize(1);
+    EXPECT_FALSE(reader.Next(1u << 20, &batch));
+    EXPECT_TRUE(batch.empty());
+  }
+  EXPECT_EQ(reader.stats().files, 1u);
+}
+
+TEST(InputReader, EmptyInputGivesNoBatch) {
+  TempDir dir;
+  std::filesystem::create_directories(dir / "folder");
+  WriteFile(dir / "folder/readme.md", "skipped");
+  WriteFile(dir / "blank.jsonl", "\n   \n");
+  WriteFile(dir / "empty.jsonl.gz", testing::Gzip(""));
+  InputReader reader({dir / "folder", dir / "blank.jsonl", dir / "empty.jsonl.gz"}, ReadConfig{});
+  std::vector<Document> batch;
+  EXPECT_FALSE(reader.Next(1, &batch));
+  EXPECT_TRUE(batch.empty());
+  EXPECT_FALSE(reader.Next(1, &batch));
+  EXPECT_EQ(reader.stats().files, 2u);
+  EXPECT_EQ(reader.stats().skipped_files, 1u);
+  EXPECT_EQ(reader.stats().blank_lines, 2u);
+}
+
+TEST(InputReader, ErrorsNameTheFile) {
+  TempDir dir;
+  WriteFile(dir / "good.jsonl", Jsonl());
+  try {
+    InputReader reader({dir / "good.jsonl", dir / "missing.jsonl"}, ReadConfig{});
+    ADD_FAILURE() << "a missing file was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("missing.jsonl"), std::string::npos) << error.what();
+  }
+  std::string big;
+  for (int i = 0; i < 2000; ++i) big += Line(std::to_string(i), "word " + std::to_string(i * 7919));
+  const std::string gz = testing::Gzip(big);
+  WriteFile(dir / "half.jsonl.gz", gz.substr(0, gz.size() / 2));
+  // Every document before the cut comes out, then the error, whatever the batch size and threads.
+  std::vector<std::size_t> delivered;
+  for (std::size_t max_bytes : {std::size_t{1}, std::size_t{1000}, std::size_t{1} << 30}) {
+    for (int threads : {1, 2}) {
+      tbb::task_arena arena(threads);
+      std::size_t read = 0;
+      InputReader reader({dir / "good.jsonl", dir / "half.jsonl.gz"}, ReadConfig{});
+      std::vector<Document> batch;
+      try {
+        arena.execute([&] {
+          while (reader.Next(max_bytes, &batch)) read += batch.size();
+        });
+        ADD_FAILURE() << "the truncated file was read without an error";
+      } catch (const Error& error) {
+        EXPECT_NE(std::string(error.what()).find("half.jsonl.gz"), std::string::npos) << error.what();
+      }
+      EXPECT_THROW(arena.execute([&] { reader.Next(max_bytes, &batch); }), Error);  // and again
+      delivered.push_back(read);
+    }
+  }
+  EXPECT_GT(delivered[0], kTexts.size() + 100);
+  EXPECT_LT(delivered[0], kTexts.size() + 2000);
+  for (std::size_t read : delivered) EXPECT_EQ(read, delivered[0]);
+}
+
+}  // namespace
+}  // namespace neardup

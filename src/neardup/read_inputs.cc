@@ -5,9 +5,15 @@
 #include <tbb/task_group.h>
 
 #include <algorithm>
+#include <cstring>
+#include <exception>
 #include <filesystem>
+#include <functional>
+#include <iterator>
+#include <optional>
+#include <string_view>
 #include <system_error>
-#include <unordered_map>
+#include <utility>
 
 #include "neardup/clean_utf8.h"
 #include "neardup/error.h"
@@ -95,118 +101,332 @@ bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
 }
 
-void ReadTxt(const InputFile& file, const ReadConfig& config, std::vector<Document>* docs,
-             ReadStats* stats) {
-  auto source = OpenByteSource(file.path);
-  std::string content = ReadAll(*source);
-  stats->bytes += content.size();
-  Document doc;
-  doc.id = file.txt_id;
-  doc.source = Location{file.path, 0};
-  doc.ordinal = docs->size();
+// A .txt file's content -> its document (doc->source and ordinal are set).
+void MakeTxtDocument(const InputFile& file, const std::string& content, const ReadConfig& config,
+                     Document* doc) {
+  doc->id = file.txt_id;
   std::string_view text = content;
   StripBom(&text);
   if (text.size() > config.max_doc_bytes) {
-    doc.rejected = RejectReason::kTooLarge;
-    doc.reject_detail = std::to_string(text.size()) + " bytes";
+    doc->rejected = RejectReason::kTooLarge;
+    doc->reject_detail = std::to_string(text.size()) + " bytes";
   } else if (std::size_t bad = FindInvalidUtf8(text); bad != std::string_view::npos) {
-    doc.utf8_repairs = RepairUtf8(text, &doc.text);
+    doc->utf8_repairs = RepairUtf8(text, &doc->text);
     if (config.invalid_utf8 == InvalidUtf8Policy::kReject) {
-      doc.rejected = RejectReason::kInvalidUtf8;
-      doc.reject_detail = "invalid UTF-8 at byte " + std::to_string(bad + 1);
+      doc->rejected = RejectReason::kInvalidUtf8;
+      doc->reject_detail = "invalid UTF-8 at byte " + std::to_string(bad + 1);
     }
   } else {
-    doc.text.assign(text);
+    doc->text.assign(text);
   }
-  docs->push_back(std::move(doc));
 }
 
-void ReadJsonl(const InputFile& file, const ReadConfig& config, std::vector<Document>* docs,
-               ReadStats* stats, tbb::enumerable_thread_specific<JsonlParser>& parsers,
-               Progress* progress) {
-  LineReader reader(OpenByteSource(file.path), file.path);
-  constexpr std::size_t kBatchBytes = 8u << 20;
-  struct PendingLine {
-    std::string text;
-    std::uint64_t line_number;
-  };
-  // Double buffering: while the workers parse one batch, this thread reads the next.
-  std::vector<PendingLine> batch;
-  std::vector<PendingLine> parsing;
-  std::size_t batch_bytes = 0;
-  tbb::task_group group;
-  auto flush = [&] {
-    group.wait();  // the previous batch is parsed, so `docs` may grow now
-    parsing.swap(batch);
-    batch.clear();
-    const std::size_t first = docs->size();
-    docs->resize(first + parsing.size());
-    const std::size_t bytes = batch_bytes;
-    batch_bytes = 0;
-    group.run([&, first, bytes] {
-      tbb::parallel_for(std::size_t{0}, parsing.size(), [&](std::size_t i) {
-        Document& doc = (*docs)[first + i];
-        doc.ordinal = first + i;
-        doc.source = Location{file.path, parsing[i].line_number};
-        parsers.local().Parse(parsing[i].text, &doc);
-        if (!doc.rejected && doc.text.size() > config.max_doc_bytes) {
-          doc.rejected = RejectReason::kTooLarge;
-          doc.reject_detail = "text of " + std::to_string(doc.text.size()) + " bytes is above --max-doc-bytes";
-          std::string().swap(doc.text);
-        }
-        std::string().swap(parsing[i].text);
-      });
-      if (progress != nullptr) progress->Add(parsing.size(), bytes);
-    });
-  };
-  try {
-    std::string_view line;
-    while (reader.Next(&line)) {
-      if (reader.line_number() == 1) StripBom(&line);
-      if (IsBlank(line)) {
-        ++stats->blank_lines;
-        continue;
-      }
-      batch.push_back({std::string(line), reader.line_number()});
-      batch_bytes += line.size();
-      if (batch_bytes >= kBatchBytes) flush();
-    }
-    flush();
-    group.wait();
-  } catch (...) {
-    group.cancel();
-    group.wait();
-    throw;
+// A JSONL line -> its document (doc->source and ordinal are set).
+void MakeJsonlDocument(std::string_view line, const ReadConfig& config, JsonlParser& parser,
+                       Document* doc) {
+  parser.Parse(line, doc);
+  if (!doc->rejected && doc->text.size() > config.max_doc_bytes) {
+    doc->rejected = RejectReason::kTooLarge;
+    doc->reject_detail = "text of " + std::to_string(doc->text.size()) + " bytes is above --max-doc-bytes";
+    std::string().swap(doc->text);
   }
-  stats->bytes += reader.bytes_read();
 }
+
+// A document as read, before parsing: one JSONL line or one .txt file's content.
+struct RawDocument {
+  std::string text;
+  std::size_t file = 0;    // index in the expanded file list
+  std::uint64_t line = 0;  // 1-based line of a JSONL file; 0 for a .txt file
+};
+
+// Where an id was first used: enough to rebuild its Location.
+struct FirstUse {
+  std::size_t file = 0;    // index in the expanded file list
+  std::uint64_t line = 0;
+};
+
+// Id bytes in blocks that never move, so views into them stay valid while more are added.
+class IdArena {
+ public:
+  std::string_view Add(std::string_view id) {
+    if (id.empty()) return {};
+    if (id.size() > capacity_ - used_) {
+      capacity_ = std::max(kBlockBytes, id.size());
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(capacity_));
+      allocated_ += capacity_;
+      used_ = 0;
+    }
+    char* start = blocks_.back().get() + used_;
+    std::memcpy(start, id.data(), id.size());
+    used_ += id.size();
+    return {start, id.size()};
+  }
+  std::uint64_t allocated_bytes() const { return allocated_; }
+
+ private:
+  static constexpr std::size_t kBlockBytes = 1u << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t capacity_ = 0;  // of blocks_.back()
+  std::size_t used_ = 0;      // of blocks_.back()
+  std::uint64_t allocated_ = 0;
+};
+
+// Every id seen, with its first use. Open addressing (linear probing, at most half full) on 64-bit
+// hashes; ids whose hashes are equal are told apart by their bytes. Flat arrays rather than a
+// node-based map: no pointer chasing when the table is cold between batches, nothing to free one
+// by one at the end.
+class IdSet {
+ public:
+  static std::uint64_t Hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+  // The first use of `id` (whose Hash is `hash`) when it was seen before; else records `use`.
+  std::optional<FirstUse> Insert(std::string_view id, std::uint64_t hash, const FirstUse& use) {
+    if (2 * (entries_.size() + 1) > slots_.size()) Grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.entry == 0) {
+        entries_.push_back({bytes_.Add(id), use});
+        slot = {hash, entries_.size()};
+        return std::nullopt;
+      }
+      if (slot.hash == hash && entries_[slot.entry - 1].id == id) return entries_[slot.entry - 1].use;
+    }
+  }
+
+  std::uint64_t MemoryBytes() const {
+    return bytes_.allocated_bytes() + slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(Entry);
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint64_t entry = 0;  // 1 + index in entries_; 0 = empty
+  };
+  struct Entry {
+    std::string_view id;  // in bytes_
+    FirstUse use;
+  };
+
+  void Grow() {
+    std::vector<Slot> old(std::max<std::size_t>(1024, 2 * slots_.size()));
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.entry == 0) continue;
+      std::size_t i = slot.hash & mask;
+      while (slots_[i].entry != 0) i = (i + 1) & mask;
+      slots_[i] = slot;
+    }
+  }
+
+  IdArena bytes_;
+  std::vector<Slot> slots_;  // a power of two in size
+  std::vector<Entry> entries_;
+};
 
 }  // namespace
 
+struct InputReader::Impl {
+  Impl(const std::vector<std::string>& paths, const ReadConfig& read_config)
+      : config(read_config), files(Expand(paths, &stats)), parsers(config) {}
+
+  bool Next(std::size_t max_bytes, std::vector<Document>* batch, Progress* progress);
+  std::vector<RawDocument> Take(std::size_t max_bytes);
+  void ReadAhead(std::size_t max_bytes, std::vector<RawDocument>* out);
+  void ReadUntil(std::size_t max_bytes, std::vector<RawDocument>* out);
+  void CountLineBytes();
+  void Parse(std::vector<RawDocument>* raw, std::vector<Document>* batch);
+  void CheckIds(const std::vector<RawDocument>& raw, std::vector<Document>* batch);
+
+  ReadStats stats;  // before `files`: Expand counts the skipped files
+  ReadConfig config;
+  std::vector<InputFile> files;
+  tbb::enumerable_thread_specific<JsonlParser> parsers;
+
+  // Reading: the next file to open, the JSONL file being read (if any) and what was read ahead.
+  std::size_t next_file = 0;
+  std::unique_ptr<LineReader> lines;
+  std::uint64_t lines_bytes_counted = 0;  // of lines->bytes_read(), already in stats.bytes
+  bool at_end = false;
+  std::vector<RawDocument> ahead;
+  std::exception_ptr read_error;  // what stopped reading; thrown once the documents before it are out
+
+  // Documents handed out, and every id seen.
+  std::uint64_t next_ordinal = 0;
+  IdSet ids;
+  std::vector<std::uint64_t> id_hashes;  // of the batch, computed with the parsing
+};
+
+bool InputReader::Impl::Next(std::size_t max_bytes, std::vector<Document>* batch, Progress* progress) {
+  batch->clear();
+  std::vector<RawDocument> raw = Take(max_bytes);
+  if (raw.empty()) return false;
+  std::uint64_t bytes = 0;
+  for (const RawDocument& item : raw) bytes += item.text.size();
+  tbb::task_group reading;  // reads the next batch while this one is parsed
+  if (!at_end && read_error == nullptr) reading.run([this, max_bytes] { ReadAhead(max_bytes, &ahead); });
+  try {
+    Parse(&raw, batch);
+  } catch (...) {
+    reading.wait();
+    throw;
+  }
+  reading.wait();
+  CheckIds(raw, batch);
+  if (progress != nullptr) progress->Add(batch->size(), bytes);
+  return true;
+}
+
+// The next batch of raw documents: what was read ahead, then read now when that is not enough.
+// After a read error, the documents read before it still make a (short) batch; then it is thrown.
+std::vector<RawDocument> InputReader::Impl::Take(std::size_t max_bytes) {
+  std::size_t count = 0;
+  std::size_t bytes = 0;
+  auto full = [&] { return count > 0 && bytes >= max_bytes; };
+  while (count < ahead.size() && !full()) bytes += ahead[count++].text.size();
+  std::vector<RawDocument> raw;
+  if (count == ahead.size()) {
+    raw.swap(ahead);
+  } else {
+    const auto end = ahead.begin() + static_cast<std::ptrdiff_t>(count);
+    raw.assign(std::make_move_iterator(ahead.begin()), std::make_move_iterator(end));
+    ahead.erase(ahead.begin(), end);
+  }
+  if (!full() && read_error == nullptr) ReadAhead(max_bytes - bytes, &raw);  // bytes < max_bytes, or none
+  if (raw.empty() && read_error != nullptr) std::rethrow_exception(read_error);
+  return raw;
+}
+
+// Appends raw documents to *out until one reaches `max_bytes` of text in all, or the input ends.
+// An error (e.g. a truncated stream) stops it and is kept in read_error.
+void InputReader::Impl::ReadAhead(std::size_t max_bytes, std::vector<RawDocument>* out) {
+  try {
+    ReadUntil(max_bytes, out);
+  } catch (...) {
+    read_error = std::current_exception();
+  }
+  if (lines != nullptr) CountLineBytes();
+}
+
+void InputReader::Impl::ReadUntil(std::size_t max_bytes, std::vector<RawDocument>* out) {
+  std::size_t bytes = 0;
+  while (!at_end) {
+    if (lines == nullptr) {
+      if (next_file == files.size()) {
+        at_end = true;
+        break;
+      }
+      const std::size_t index = next_file++;
+      const InputFile& file = files[index];
+      ++stats.files;
+      if (!file.is_txt) {
+        lines = std::make_unique<LineReader>(OpenByteSource(file.path), file.path);
+        lines_bytes_counted = 0;
+        continue;
+      }
+      auto source = OpenByteSource(file.path);
+      out->push_back({ReadAll(*source), index, 0});
+      stats.bytes += out->back().text.size();
+    } else {
+      std::string_view line;
+      if (!lines->Next(&line)) {
+        CountLineBytes();
+        lines.reset();
+        continue;
+      }
+      if (lines->line_number() == 1) StripBom(&line);
+      if (IsBlank(line)) {
+        ++stats.blank_lines;
+        continue;
+      }
+      out->push_back({std::string(line), next_file - 1, lines->line_number()});
+    }
+    bytes += out->back().text.size();
+    if (bytes >= max_bytes) break;
+  }
+}
+
+void InputReader::Impl::CountLineBytes() {
+  stats.bytes += lines->bytes_read() - lines_bytes_counted;
+  lines_bytes_counted = lines->bytes_read();
+}
+
+// Raw documents -> documents with their ordinals, in parallel; frees the raw texts.
+void InputReader::Impl::Parse(std::vector<RawDocument>* raw, std::vector<Document>* batch) {
+  batch->resize(raw->size());
+  id_hashes.resize(raw->size());
+  const std::uint64_t first = next_ordinal;
+  tbb::parallel_for(std::size_t{0}, raw->size(), [&](std::size_t i) {
+    RawDocument& item = (*raw)[i];
+    Document& doc = (*batch)[i];
+    const InputFile& file = files[item.file];
+    doc.ordinal = first + i;
+    doc.source = Location{file.path, item.line};
+    if (file.is_txt) {
+      MakeTxtDocument(file, item.text, config, &doc);
+    } else {
+      MakeJsonlDocument(item.text, config, parsers.local(), &doc);
+    }
+    id_hashes[i] = IdSet::Hash(doc.id);
+    std::string().swap(item.text);
+  });
+  next_ordinal += raw->size();
+}
+
+// In input order: rejects a document whose id an earlier one used, and counts the repairs.
+void InputReader::Impl::CheckIds(const std::vector<RawDocument>& raw, std::vector<Document>* batch) {
+  for (std::size_t i = 0; i < batch->size(); ++i) {
+    Document& doc = (*batch)[i];
+    stats.utf8_repairs += doc.utf8_repairs;
+    const std::optional<FirstUse> earlier = ids.Insert(doc.id, id_hashes[i], {raw[i].file, raw[i].line});
+    if (earlier && !doc.rejected) {
+      doc.rejected = RejectReason::kDuplicateId;
+      doc.reject_detail = "id already used by " + Location{files[earlier->file].path, earlier->line}.ToString();
+    }
+  }
+}
+
+InputReader::InputReader(const std::vector<std::string>& paths, const ReadConfig& config)
+    : impl_(std::make_unique<Impl>(paths, config)) {}
+
+InputReader::~InputReader() = default;
+
+bool InputReader::Next(std::size_t max_bytes, std::vector<Document>* batch, Progress* progress) {
+  return impl_->Next(max_bytes, batch, progress);
+}
+
+const ReadStats& InputReader::stats() const { return impl_->stats; }
+
+std::uint64_t InputReader::MemoryBytes() const { return impl_->ids.MemoryBytes(); }
+
 std::vector<Document> ReadInputs(const std::vector<std::string>& paths, const ReadConfig& config,
                                  ReadStats* stats, Progress* progress) {
-  const std::vector<InputFile> files = Expand(paths, stats);
-  tbb::enumerable_thread_specific<JsonlParser> parsers(config);
+  constexpr std::size_t kBatchBytes = 8u << 20;
+  InputReader reader(paths, config);
+  std::vector<std::vector<Document>> batches(1);
+  std::size_t count = 0;
+  while (reader.Next(kBatchBytes, &batches.back(), progress)) {
+    count += batches.back().size();
+    batches.emplace_back();
+  }
+  // Moved once into a vector of the right size (growing one as batches come would move them twice).
   std::vector<Document> docs;
-  for (const InputFile& file : files) {
-    ++stats->files;
-    if (file.is_txt) {
-      ReadTxt(file, config, &docs, stats);
-      if (progress != nullptr) progress->Add(1, docs.back().text.size());
-    } else {
-      ReadJsonl(file, config, &docs, stats, parsers, progress);
+  if (batches.size() == 2) {
+    docs.swap(batches.front());
+  } else {
+    docs.reserve(count);
+    for (std::vector<Document>& batch : batches) {
+      docs.insert(docs.end(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+      std::vector<Document>().swap(batch);
     }
   }
-  std::unordered_map<std::string_view, std::uint64_t> first_use;
-  first_use.reserve(docs.size());
-  for (Document& doc : docs) {
-    stats->utf8_repairs += doc.utf8_repairs;
-    auto [it, inserted] = first_use.emplace(doc.id, doc.ordinal);
-    if (!inserted && !doc.rejected) {
-      doc.rejected = RejectReason::kDuplicateId;
-      doc.reject_detail = "id already used by " + docs[it->second].source.ToString();
-    }
-  }
+  const ReadStats& read = reader.stats();
+  stats->files += read.files;
+  stats->skipped_files += read.skipped_files;
+  stats->bytes += read.bytes;
+  stats->blank_lines += read.blank_lines;
+  stats->utf8_repairs += read.utf8_repairs;
   return docs;
 }
 
