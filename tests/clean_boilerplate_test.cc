@@ -25,6 +25,7 @@
 #include "neardup/hash.h"
 #include "neardup/normalize.h"
 #include "neardup/pipeline.h"
+#include "testing/files.h"
 #include "neardup/read_inputs.h"
 #include "neardup/shingle.h"
 #include "testing/synth_near_dups.h"
@@ -584,8 +585,9 @@ std::vector<Document> FurnishedDump(std::size_t size, std::uint64_t seed) {
 std::unique_ptr<BoilerplateCleaner> BuildInBatches(const std::vector<Document>& docs, CleanerMemory memory,
                                                    const std::vector<std::size_t>& pattern,
                                                    const CleanOptions& options = {},
-                                                   std::uint64_t* bytes = nullptr) {
-  BoilerplateCleanerBuilder builder(options, memory);
+                                                   std::uint64_t* bytes = nullptr,
+                                                   const std::string& spill_dir = {}) {
+  BoilerplateCleanerBuilder builder(options, memory, spill_dir);
   std::size_t begin = 0;
   for (std::size_t k = 0; begin < docs.size(); ++k) {
     const std::size_t size = std::min(pattern[k % pattern.size()], docs.size() - begin);
@@ -623,11 +625,14 @@ std::map<std::string, std::size_t> ExpectBatchedCleaningIdentical(const std::vec
     for (const RemovedSpan& span : expected.back().removed) ++reasons[span.reason];
   }
   const std::vector<std::vector<std::size_t>> patterns = {{1}, {0, 1, 3}, {7, 0, 50}, {docs.size()}};
-  for (const CleanerMemory memory : {CleanerMemory::kFast, CleanerMemory::kLean}) {
+  const testing::TempDir spill;
+  for (const int variant : {0, 1, 2}) {  // fast, lean, lean with the line keys spilled to disk
+    const CleanerMemory memory = variant == 0 ? CleanerMemory::kFast : CleanerMemory::kLean;
     for (const std::vector<std::size_t>& pattern : patterns) {
-      const std::string label = std::string(memory == CleanerMemory::kFast ? "fast" : "lean") + ", batches of " +
-                                std::to_string(pattern.size() > 1 ? pattern[1] : pattern[0]);
-      const std::unique_ptr<BoilerplateCleaner> cleaner = BuildInBatches(docs, memory, pattern, options);
+      const std::string label = std::string(variant == 0 ? "fast" : variant == 1 ? "lean" : "lean, spilled") +
+                                ", batches of " + std::to_string(pattern.size() > 1 ? pattern[1] : pattern[0]);
+      const std::unique_ptr<BoilerplateCleaner> cleaner =
+          BuildInBatches(docs, memory, pattern, options, nullptr, variant == 2 ? spill.path() : std::string());
       EXPECT_EQ(cleaner->repeat_threshold(), reference.repeat_threshold()) << label;
       for (std::size_t i = docs.size(); i-- > 0;) {
         if (docs[i].rejected) continue;

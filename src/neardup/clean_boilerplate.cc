@@ -22,6 +22,7 @@
 #include "neardup/hash.h"
 #include "neardup/shingle.h"
 #include "neardup/sketch_minhash.h"
+#include "neardup/spill_files.h"
 
 namespace neardup {
 namespace {
@@ -253,16 +254,18 @@ class LiveDocs {
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(text_hashes_.size()); }
 
-  void Append(std::uint64_t ordinal, const DocScan& scan) {
+  // Without keys and samples, only their counts are kept (they went to a spill).
+  void Append(std::uint64_t ordinal, const DocScan& scan, bool with_keys_and_samples = true) {
     ordinals_.push_back(ordinal);
     text_hashes_.push_back(scan.text_hash);
     signed_.push_back(!scan.signature.empty());
     signatures_.resize(signatures_.size() + kGroupSlots);
     std::copy(scan.signature.begin(), scan.signature.end(), signatures_.end() - kGroupSlots);
-    lead_samples_.insert(lead_samples_.end(), scan.lead_samples.begin(), scan.lead_samples.end());
     lead_starts_.push_back(lead_starts_.back() + scan.lead_samples.size());
-    line_keys_.insert(line_keys_.end(), scan.line_keys.begin(), scan.line_keys.end());
     key_starts_.push_back(key_starts_.back() + scan.line_keys.size());
+    if (!with_keys_and_samples) return;
+    lead_samples_.insert(lead_samples_.end(), scan.lead_samples.begin(), scan.lead_samples.end());
+    line_keys_.insert(line_keys_.end(), scan.line_keys.begin(), scan.line_keys.end());
   }
 
   std::uint64_t ordinal(std::uint32_t doc) const { return ordinals_[doc]; }
@@ -297,6 +300,13 @@ class LiveDocs {
     key_starts_ = {};
   }
   void DropLeadSamples() { lead_samples_ = {}; }  // the counts stay
+  void ShrinkToFit() {  // the arrays grew by doubling; a kept LiveDocs holds exactly its data
+    for (auto* array : {&ordinals_, &text_hashes_, &lead_samples_, &lead_starts_, &line_keys_, &key_starts_}) {
+      array->shrink_to_fit();
+    }
+    signed_.shrink_to_fit();
+    signatures_.shrink_to_fit();
+  }
 
   std::uint64_t MemoryBytes() const {
     return ordinals_.capacity() * 8 + text_hashes_.capacity() * 8 + signed_.capacity() / 8 +
@@ -356,6 +366,10 @@ class LineRecordStore {
     const Slot& slot = slots_[SlotIndex(text_hash)];
     if (!slot.used) return std::nullopt;
     return std::span<const LineRecord>(records_.data() + slot.first, slot.count);
+  }
+
+  std::uint64_t MemoryBytes() const {
+    return slots_.capacity() * sizeof(Slot) + records_.capacity() * sizeof(LineRecord);
   }
 
  private:
@@ -547,6 +561,55 @@ void SortByHash(std::vector<HashIndex>* pairs) {
   }
 }
 
+// Slices of a set of `keys` hash keys that Finish sorts one at a time: 2^SliceBits of them, by
+// the keys' top bits, of about 2^20 keys each (at most 64 slices).
+int SliceBits(std::size_t keys) {
+  return std::min(6, std::max(0, static_cast<int>(std::bit_width(keys >> 20))));
+}
+bool InSlice(std::uint64_t key, std::uint64_t slice, int slice_bits) {
+  return slice_bits == 0 || key >> (64 - slice_bits) == slice;
+}
+
+// Hash keys of the live documents on disk until Finish() (a builder with a spill folder: the line
+// keys, and the lead samples): 2^kSliceBits spill files by the keys' top bits, 12 bytes per
+// (key, live position), so that Finish() reads one slice at a time and memory holds none before.
+class SlicedSpill {
+ public:
+  static constexpr int kSliceBits = 5;
+
+  SlicedSpill(const std::string& dir, const std::string& what) {
+    // Small write buffers: there are 2^kSliceBits of them per spill.
+    for (int slice = 0; slice < (1 << kSliceBits); ++slice) {
+      files_.push_back(std::make_unique<SpillFile>(dir, what, std::size_t{256} << 10));
+    }
+  }
+
+  void Add(std::uint32_t doc, std::span<const std::uint64_t> keys) {
+    char record[12];
+    std::memcpy(record + 8, &doc, 4);
+    for (const std::uint64_t key : keys) {
+      std::memcpy(record, &key, 8);
+      files_[key >> (64 - kSliceBits)]->Append(std::string_view(record, sizeof(record)));
+    }
+  }
+
+  // The (key, live position) pairs of one slice, in the order they were added.
+  void ReadSlice(std::uint64_t slice, std::vector<std::pair<std::uint64_t, std::uint32_t>>* out) {
+    SpillFile& file = *files_[slice];
+    file.Flush();
+    std::string bytes(file.size(), '\0');
+    file.ReadAt(0, bytes);
+    out->resize(bytes.size() / 12);
+    for (std::size_t i = 0; i < out->size(); ++i) {
+      std::memcpy(&(*out)[i].first, bytes.data() + 12 * i, 8);
+      std::memcpy(&(*out)[i].second, bytes.data() + 12 * i + 8, 4);
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<SpillFile>> files_;
+};
+
 // (shingle, document) pairs of the teaser pass.
 using LeadEntry = HashIndex;
 
@@ -557,44 +620,66 @@ using LeadEntry = HashIndex;
 // every step.
 class LeadIndex {
  public:
-  explicit LeadIndex(const LiveDocs& live) {
+  // From the lead samples in `live`, or in `spilled` when given.
+  LeadIndex(const LiveDocs& live, SlicedSpill* spilled) {
     std::size_t entries = 0;
     for (std::uint32_t i = 0; i < live.size(); ++i) entries += live.lead_sample_count(i);
-    entries_.reserve(entries);
-    for (std::uint32_t i = 0; i < live.size(); ++i) {
-      for (std::uint64_t sample : live.lead_samples(i)) entries_.emplace_back(sample, i);
+    samples_.reserve(entries);
+    docs_.reserve(entries);
+    // Sorted a slice of top bits at a time (the samples are hashes), so that the (sample,
+    // document) pairs and their sort buffer, 32 bytes per entry, take a slice's worth of memory;
+    // the index itself keeps 12 bytes per entry, samples and documents in two arrays.
+    const int slice_bits = spilled != nullptr ? SlicedSpill::kSliceBits : SliceBits(entries);
+    std::vector<LeadEntry> slice_entries;
+    for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
+      if (spilled != nullptr) {
+        spilled->ReadSlice(slice, &slice_entries);
+      } else {
+        slice_entries.clear();
+        for (std::uint32_t i = 0; i < live.size(); ++i) {
+          for (std::uint64_t sample : live.lead_samples(i)) {
+            if (InSlice(sample, slice, slice_bits)) slice_entries.emplace_back(sample, i);
+          }
+        }
+      }
+      SortByHash(&slice_entries);
+      for (const LeadEntry& entry : slice_entries) {
+        samples_.push_back(entry.first);
+        docs_.push_back(entry.second);
+      }
     }
-    SortByHash(&entries_);
-    filter_bits_ = std::max(6, static_cast<int>(std::bit_width(entries_.size() * 8)));
+    filter_bits_ = std::max(6, static_cast<int>(std::bit_width(samples_.size() * 8)));
     filter_.assign(std::size_t{1} << (filter_bits_ - 6), 0);
-    for (const LeadEntry& entry : entries_) {
-      const std::uint64_t slot = FilterSlot(entry.first);
+    for (const std::uint64_t sample : samples_) {
+      const std::uint64_t slot = FilterSlot(sample);
       filter_[slot >> 6] |= std::uint64_t{1} << (slot & 63);
     }
     bucket_bits_ = filter_bits_ - 3;
     bucket_starts_.assign((std::size_t{1} << bucket_bits_) + 1, 0);
-    for (const LeadEntry& entry : entries_)
-      ++bucket_starts_[(entry.first >> (64 - bucket_bits_)) + 1];
+    for (const std::uint64_t sample : samples_) ++bucket_starts_[(sample >> (64 - bucket_bits_)) + 1];
     for (std::size_t b = 1; b < bucket_starts_.size(); ++b)
       bucket_starts_[b] += bucket_starts_[b - 1];
   }
 
-  // The entries of `sample`, in ascending document order; empty if no lead holds it.
-  std::span<const LeadEntry> Postings(std::uint64_t sample) const {
+  // The documents whose lead holds `sample`, ascending; empty if none.
+  std::span<const std::uint32_t> Postings(std::uint64_t sample) const {
     const std::uint64_t slot = FilterSlot(sample);
     if ((filter_[slot >> 6] >> (slot & 63) & 1) == 0) return {};
     const std::uint64_t bucket = sample >> (64 - bucket_bits_);
-    const auto range =
-        std::equal_range(entries_.begin() + bucket_starts_[bucket],
-                         entries_.begin() + bucket_starts_[bucket + 1], LeadEntry{sample, 0},
-                         [](const LeadEntry& x, const LeadEntry& y) { return x.first < y.first; });
-    return {range.first, range.second};
+    const auto range = std::equal_range(samples_.begin() + bucket_starts_[bucket],
+                                        samples_.begin() + bucket_starts_[bucket + 1], sample);
+    return {docs_.data() + (range.first - samples_.begin()), static_cast<std::size_t>(range.second - range.first)};
+  }
+
+  std::uint64_t MemoryBytes() const {
+    return samples_.capacity() * 8 + docs_.capacity() * 4 + filter_.capacity() * 8 + bucket_starts_.capacity() * 4;
   }
 
  private:
   std::uint64_t FilterSlot(std::uint64_t sample) const { return sample >> (64 - filter_bits_); }
 
-  std::vector<LeadEntry> entries_;
+  std::vector<std::uint64_t> samples_;  // sorted
+  std::vector<std::uint32_t> docs_;     // the live position of each sample's document
   int filter_bits_ = 6;
   std::vector<std::uint64_t> filter_;
   int bucket_bits_ = 3;
@@ -603,7 +688,7 @@ class LeadIndex {
 
 // One thread's working memory of IsTeaserLine, kept warm from one line to the next.
 struct TeaserBuffers {
-  std::vector<std::span<const LeadEntry>> postings;  // of the line's samples that some lead holds
+  std::vector<std::span<const std::uint32_t>> postings;  // of the line's samples that some lead holds
   std::vector<std::uint32_t> candidates;             // documents, with repeats
 };
 
@@ -619,7 +704,7 @@ bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std:
   auto& postings = buffers->postings;
   postings.clear();
   for (const auto& [index, sample] : line) {
-    const std::span<const LeadEntry> found = lead_index.Postings(sample);
+    const std::span<const std::uint32_t> found = lead_index.Postings(sample);
     if (!found.empty()) postings.push_back(found);
   }
   if (postings.size() < kTeaserMinHits) return false;
@@ -629,21 +714,17 @@ bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std:
   auto& candidates = buffers->candidates;
   candidates.clear();
   for (std::size_t p = kSkipped; p < postings.size(); ++p) {
-    for (const LeadEntry& entry : postings[p]) {
-      if (entry.second != a) candidates.push_back(entry.second);
+    for (const std::uint32_t doc : postings[p]) {
+      if (doc != a) candidates.push_back(doc);
     }
   }
   std::sort(candidates.begin(), candidates.end());
-  const auto by_document = [](const LeadEntry& entry, std::uint32_t doc) {
-    return entry.second < doc;
-  };
   for (std::size_t h = 0; h < candidates.size();) {
     const std::uint32_t b = candidates[h];
     std::size_t shared = 0;
     for (; h < candidates.size() && candidates[h] == b; ++h) ++shared;
     for (std::size_t p = 0; p < kSkipped; ++p) {
-      const auto it = std::lower_bound(postings[p].begin(), postings[p].end(), b, by_document);
-      shared += it != postings[p].end() && it->second == b ? 1 : 0;
+      shared += std::binary_search(postings[p].begin(), postings[p].end(), b) ? 1 : 0;
     }
     const std::size_t smaller = std::min(line.size(), live.lead_sample_count(b));
     if (shared >= kTeaserMinHits && 2 * shared >= smaller && !IsCopy(live.signature(a), live.signature(b)))
@@ -943,17 +1024,24 @@ struct BoilerplateCleanerBuilder::State {
   std::vector<DocDetail> details;  // kFast: by live position
   std::uint64_t detail_bytes = 0;  // MemoryBytes() of details' elements
   std::optional<std::uint64_t> last_ordinal;  // of the last live document added
+  // With a spill folder: the line keys and lead samples, on disk.
+  std::unique_ptr<SlicedSpill> line_key_spill, lead_sample_spill;
 
   void ThrowIfSpent(const char* call) const {
     if (spent) throw Error(std::string("BoilerplateCleanerBuilder::") + call + " after Finish()");
   }
 };
 
-BoilerplateCleanerBuilder::BoilerplateCleanerBuilder(const CleanOptions& options, CleanerMemory memory)
+BoilerplateCleanerBuilder::BoilerplateCleanerBuilder(const CleanOptions& options, CleanerMemory memory,
+                                                     const std::string& spill_dir)
     : state_(std::make_unique<State>()) {
   state_->options = options;
   state_->memory = memory;
   state_->model->options = options;
+  if (!spill_dir.empty()) {
+    state_->line_key_spill = std::make_unique<SlicedSpill>(spill_dir, "line keys of the clean stage");
+    state_->lead_sample_spill = std::make_unique<SlicedSpill>(spill_dir, "lead samples of the clean stage");
+  }
 }
 
 BoilerplateCleanerBuilder::~BoilerplateCleanerBuilder() = default;
@@ -989,7 +1077,12 @@ void BoilerplateCleanerBuilder::Add(std::span<const Document> docs) {
     }
   });
   for (std::size_t i = 0; i < n; ++i) {
-    state.live.Append(docs[live[i]].ordinal, scans[i]);
+    const bool spill = state.line_key_spill != nullptr;
+    if (spill) {
+      state.line_key_spill->Add(state.live.size(), scans[i].line_keys);
+      state.lead_sample_spill->Add(state.live.size(), scans[i].lead_samples);
+    }
+    state.live.Append(docs[live[i]].ordinal, scans[i], /*with_keys_and_samples=*/!spill);
     if (details) {
       DocDetail& detail = state.details.emplace_back();
       detail.lines = std::move(scans[i].lines);
@@ -1025,19 +1118,27 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   // Groups of copies: documents sharing a band (kGroupRows slots) of their word 5-gram MinHash
   // signatures, joined transitively. P(two documents share a band) = 1 - (1 - J^2)^8: 8% at
   // Jaccard 0.1 (a page holding a teaser of a longer story), 90% at 0.5, 99.6% at 0.7.
+  // Both sorts below go through the keys one slice at a time (slices by the keys' top bits: the
+  // keys are hashes), so that the sorted pairs and their sort buffer, 32 bytes per key, take a
+  // slice's worth of memory rather than the dump's. Components and counts are the same.
   UnionFind groups(n);
   std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (hash, document), reused below
   {
-    keyed.reserve(std::size_t{n} * (kGroupSlots / kGroupRows));
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const auto signature = docs.signature(i);
-      for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
-        keyed.emplace_back(Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band), i);
+    const std::size_t band_keys = std::size_t{n} * (kGroupSlots / kGroupRows);
+    const int slice_bits = SliceBits(band_keys);
+    for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
+      keyed.clear();
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const auto signature = docs.signature(i);
+        for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
+          const std::uint64_t key = Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band);
+          if (InSlice(key, slice, slice_bits)) keyed.emplace_back(key, i);
+        }
       }
-    }
-    SortByHash(&keyed);
-    for (std::size_t k = 1; k < keyed.size(); ++k) {
-      if (keyed[k].first == keyed[k - 1].first) groups.Union(keyed[k - 1].second, keyed[k].second);
+      SortByHash(&keyed);
+      for (std::size_t k = 1; k < keyed.size(); ++k) {
+        if (keyed[k].first == keyed[k - 1].first) groups.Union(keyed[k - 1].second, keyed[k].second);
+      }
     }
   }
 
@@ -1045,25 +1146,46 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   // A line key occurs once per document, so a run of equal keys in (key, group) order is its
   // document frequency, and the distinct groups in the run are its groups.
   {
-    keyed.clear();
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const std::uint32_t root = groups.Find(i);
-      for (std::uint64_t key : docs.line_keys(i)) keyed.emplace_back(key, root);
+    std::vector<std::uint32_t> roots(n);
+    for (std::uint32_t i = 0; i < n; ++i) roots[i] = groups.Find(i);
+    const std::uint64_t threshold = model->repeat_threshold;
+    // Adds the repeated keys among `keyed`, one slice of (key, group) pairs.
+    const auto add_repeated = [&] {
+      SortByHash(&keyed);
+      for (std::size_t begin = 0; begin < keyed.size();) {
+        std::size_t end = begin + 1;
+        std::uint64_t distinct_groups = 1;
+        for (; end < keyed.size() && keyed[end].first == keyed[begin].first; ++end) {
+          distinct_groups += keyed[end].second != keyed[end - 1].second ? 1 : 0;
+        }
+        if (end - begin >= threshold && distinct_groups >= threshold) {
+          model->repeated.insert(keyed[begin].first);
+        }
+        begin = end;
+      }
+    };
+    if (state.line_key_spill) {
+      for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << SlicedSpill::kSliceBits); ++slice) {
+        state.line_key_spill->ReadSlice(slice, &keyed);
+        for (auto& [key, doc] : keyed) doc = roots[doc];
+        add_repeated();
+      }
+      state.line_key_spill.reset();
+    } else {
+      std::size_t line_keys = 0;
+      for (std::uint32_t i = 0; i < n; ++i) line_keys += docs.line_keys(i).size();
+      const int slice_bits = SliceBits(line_keys);
+      for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
+        keyed.clear();
+        for (std::uint32_t i = 0; i < n; ++i) {
+          for (std::uint64_t key : docs.line_keys(i)) {
+            if (InSlice(key, slice, slice_bits)) keyed.emplace_back(key, roots[i]);
+          }
+        }
+        add_repeated();
+      }
     }
     docs.DropLineKeys();
-    SortByHash(&keyed);
-    const std::uint64_t threshold = model->repeat_threshold;
-    for (std::size_t begin = 0; begin < keyed.size();) {
-      std::size_t end = begin + 1;
-      std::uint64_t distinct_groups = 1;
-      for (; end < keyed.size() && keyed[end].first == keyed[begin].first; ++end) {
-        distinct_groups += keyed[end].second != keyed[end - 1].second ? 1 : 0;
-      }
-      if (end - begin >= threshold && distinct_groups >= threshold) {
-        model->repeated.insert(keyed[begin].first);
-      }
-      begin = end;
-    }
   }
 
   // teaser_near_duplicate: body lines holding most of another, unrelated document's lead. kFast
@@ -1071,10 +1193,12 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   // it is given.
   if (options.teasers) {
     keyed = {};  // not needed any more: the lead index allocates its own
-    LeadIndex lead_index(docs);
+    LeadIndex lead_index(docs, state.lead_sample_spill.get());
+    state.lead_sample_spill.reset();
     if (state.memory == CleanerMemory::kLean) {
       docs.DropLeadSamples();
       model->lead_index.emplace(std::move(lead_index));
+      docs.ShrinkToFit();
       model->live = std::move(docs);
     } else {
       std::vector<std::vector<std::uint32_t>> teasers(n);
@@ -1105,6 +1229,16 @@ BoilerplateCleaner::BoilerplateCleaner(std::unique_ptr<Model> model) : model_(st
 BoilerplateCleaner::~BoilerplateCleaner() = default;
 
 std::uint64_t BoilerplateCleaner::repeat_threshold() const { return model_->repeat_threshold; }
+
+std::uint64_t BoilerplateCleaner::MemoryBytes() const {
+  const Model& model = *model_;
+  // Hash containers: a node (key, value, next pointer, cached hash) and a bucket pointer each.
+  constexpr std::uint64_t kNodeBytes = 48;
+  std::uint64_t teaser_bytes = 0;
+  for (const auto& [hash, lines] : model.teaser_lines) teaser_bytes += kNodeBytes + lines.capacity() * 4;
+  return model.repeated.size() * kNodeBytes + teaser_bytes + model.line_records.MemoryBytes() +
+         model.live.MemoryBytes() + (model.lead_index ? model.lead_index->MemoryBytes() : 0);
+}
 
 void BoilerplateCleaner::Clean(Document* doc) const {
   const Model& model = *model_;

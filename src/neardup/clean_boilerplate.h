@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "neardup/document.h"
@@ -91,6 +92,8 @@ class BoilerplateCleaner {
 
   // The repeated_line threshold in documents for this dump (for tests and the report).
   std::uint64_t repeat_threshold() const;
+  // Approximate bytes the cleaner holds (its dump statistics), for a memory bound and the report.
+  std::uint64_t MemoryBytes() const;
 
  private:
   friend class BoilerplateCleanerBuilder;
@@ -102,8 +105,12 @@ class BoilerplateCleaner {
 // The dump pass in batches (see the top of this file).
 class BoilerplateCleanerBuilder {
  public:
+  // With a `spill_dir`, the documents' line keys (about 8 bytes per line until Finish()) go to
+  // spill files there instead of memory (spill_files.h); Finish() reads them back a slice at a
+  // time. The cleaner is the same.
   explicit BoilerplateCleanerBuilder(const CleanOptions& options = {},
-                                     CleanerMemory memory = CleanerMemory::kFast);
+                                     CleanerMemory memory = CleanerMemory::kFast,
+                                     const std::string& spill_dir = {});
   ~BoilerplateCleanerBuilder();
   BoilerplateCleanerBuilder(const BoilerplateCleanerBuilder&) = delete;
   BoilerplateCleanerBuilder& operator=(const BoilerplateCleanerBuilder&) = delete;

@@ -7,6 +7,10 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -33,6 +37,12 @@ double Seconds(Clock::duration spent) { return std::chrono::duration<double>(spe
 
 // Batches in flight in each pass's pipeline: one being read, one processed, one written.
 constexpr std::size_t kBatchesInFlight = 3;
+
+// The smallest batch the run goes down to when the per-document state leaves little room.
+constexpr std::size_t kMinBatchBytes = 256u << 10;
+
+// Resident memory of the program itself before any document: code, ICU's data, TBB's threads.
+constexpr std::uint64_t kBaselineBytes = 40u << 20;
 
 // Bytes of memory per document outside the batches, besides its id and the cleaner statistics:
 // id offsets and flags (9), shingle-set offset (8), eligibility (1), cluster result (16), cluster
@@ -137,6 +147,14 @@ void RunBatches(std::vector<Slot>* slots, const Read& read, const Process& proce
           tbb::make_filter<Slot*, void>(tbb::filter_mode::serial_in_order, write));
 }
 
+// Gives memory that was freed back to the system (glibc keeps it otherwise), so that the peak
+// of one pass does not stay resident through the next.
+void ReleaseFreedMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 std::string FormatBytes(std::uint64_t bytes) {
   const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
   char text[32];
@@ -172,7 +190,7 @@ std::vector<double> VerifyFromDisk(std::span<const CandidatePair> candidates, co
 }  // namespace
 
 std::size_t BoundedBatchBytes(std::uint64_t max_memory) {
-  return static_cast<std::size_t>(std::clamp<std::uint64_t>(max_memory / 16, 1u << 20, 64u << 20));
+  return static_cast<std::size_t>(std::clamp<std::uint64_t>(max_memory / 32, 1u << 20, 64u << 20));
 }
 
 RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
@@ -183,7 +201,7 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
   PrepareOutputDir(output_dir);
   const std::string spill_dir = config.spill_dir.empty() ? output_dir : config.spill_dir;
   const auto start = Clock::now();
-  const std::size_t batch_bytes =
+  std::size_t batch_bytes =
       config.batch_bytes > 0 ? static_cast<std::size_t>(config.batch_bytes) : BoundedBatchBytes(config.max_memory);
   RunReport report;
   report.inputs = inputs;
@@ -191,13 +209,27 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
   tbb::task_arena arena(report.threads);
   arena.execute([&] {
     // Pass 1: read, keep the cleaner's dump statistics, spill the documents as read.
-    InputReader reader(inputs, config.read);
     DocumentSpill read_spill(spill_dir, "documents as read");
     std::unique_ptr<BoilerplateCleanerBuilder> builder;
-    if (config.clean) builder = std::make_unique<BoilerplateCleanerBuilder>(CleanOptions{}, CleanerMemory::kLean);
+    if (config.clean) {
+      builder = std::make_unique<BoilerplateCleanerBuilder>(CleanOptions{}, CleanerMemory::kLean, spill_dir);
+    }
     Clock::duration scan_time{};
     std::uint64_t documents = 0;
+    // The per-document state must leave room for the smallest batches of the later passes, which
+    // hold up to kBatchesInFlight batches of documents with their shingle sets and cleaned copies
+    // (about 3x the text each). Checked as pass 1 goes, so a bound that is too small fails early.
+    const std::uint64_t minimum_batches = kBaselineBytes + 3 * kBatchesInFlight * kMinBatchBytes;
+    const auto check_state = [&](std::uint64_t state_bytes, const char* when) {
+      if (state_bytes + minimum_batches <= config.max_memory) return;
+      throw Error("--max-memory " + FormatBytes(config.max_memory) + " is too small for " +
+                  std::to_string(documents) + " documents " + when + ": their per-document state needs about " +
+                  FormatBytes(state_bytes) + " and the program with its smallest batches " + FormatBytes(minimum_batches) +
+                  "; give at least " + FormatBytes(state_bytes + minimum_batches) + " (or more for the rest)");
+    };
+    std::uint64_t id_bytes = 0;  // the reader's id set: about what the writer's id table takes later
     {
+      InputReader reader(inputs, config.read);
       if (progress != nullptr) progress->Stage("read", 0);
       const auto pass_start = Clock::now();
       std::vector<std::vector<Document>> slots(kBatchesInFlight);
@@ -210,26 +242,30 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
             scan_time += Clock::now() - scan_start;
             read_spill.Write(*batch);
             documents += batch->size();
+            check_state((builder ? builder->MemoryBytes() : 0) + reader.MemoryBytes() +
+                            documents * kFixedBytesPerDocument + 2 * kBatchesInFlight * batch_bytes,
+                        "read so far");
           });
       read_spill.Flush();
       report.read_stats = reader.stats();
+      id_bytes = reader.MemoryBytes();
       report.stages.push_back(StageMeasure{"read", Seconds(Clock::now() - pass_start - scan_time),
                                            report.read_stats.bytes, documents});
     }
-    const std::uint64_t state_bytes = (builder ? builder->MemoryBytes() : 0) + reader.MemoryBytes() +
-                                      documents * kFixedBytesPerDocument;
-    const std::uint64_t batches_bytes = 3 * kBatchesInFlight * batch_bytes;
-    if (state_bytes + batches_bytes > config.max_memory) {
-      throw Error("--max-memory " + FormatBytes(config.max_memory) + " is too small for " +
-                  std::to_string(documents) + " documents: their per-document state needs about " +
-                  FormatBytes(state_bytes) + " and the batches " + FormatBytes(batches_bytes) +
-                  "; give at least " + FormatBytes(state_bytes + batches_bytes));
-    }
+    ReleaseFreedMemory();  // pass 1's batches, before Finish() builds the lead index
     const auto finish_start = Clock::now();
     std::unique_ptr<BoilerplateCleaner> cleaner;
     if (builder) cleaner = builder->Finish();
     builder.reset();
+    ReleaseFreedMemory();
     const Clock::duration finish_time = Clock::now() - finish_start;
+    const std::uint64_t state_bytes =
+        (cleaner ? cleaner->MemoryBytes() : 0) + id_bytes + documents * kFixedBytesPerDocument;
+    check_state(state_bytes, "in all");
+    if (config.batch_bytes == 0) {  // the later passes' batches: what the state leaves
+      batch_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(
+          batch_bytes, (config.max_memory - state_bytes - kBaselineBytes) / (3 * kBatchesInFlight)));
+    }
 
     // Pass 2: clean, normalize, shingle, sketch; spill the cleaned documents, sets and keys.
     const LshParams lsh = CopyModeLsh(config);
@@ -299,6 +335,7 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
       ReportSketchStages(workers, wall * (1 - clean_share), text_bytes, documents, &report);
     }
     cleaner.reset();
+    ReleaseFreedMemory();
 
     // Pass 3: candidate pairs one band at a time; verification on the spilled shingle sets.
     if (progress != nullptr) progress->Stage("index and cluster", 0);

@@ -11,12 +11,14 @@
 //     its two shingle sets read back from disk -> clusters.
 //  4. write: the cleaned documents, read back in order, through the streaming OutputWriter.
 // What stays in memory for the whole run is per document, not per byte of text: the id and a few
-// fixed fields (about 40 bytes plus the id), the cleaner's statistics until pass 2 (its 16-slot
-// signature and lead samples: about 100-300 bytes of news text), and the candidate pairs. Batches
-// are max_memory / 16 bytes of text (1 MiB to 64 MiB), at most three in flight. After pass 1 the
-// run checks that the per-document state fits max_memory and otherwise stops with an Error that
-// says how much it needs. Spill files go to config.spill_dir (default: the output folder), are
-// unlinked as soon as they are created, and take about 2.5x the input text on disk.
+// fixed fields (about 80 bytes plus the id), the cleaner's statistics until pass 2 (its 16-slot
+// signature and lead samples: about 350 bytes per news document; its line keys go to a spill
+// file), and the candidate pairs; plus about 40 MiB for the program itself (code, ICU data). Pass 1 reads
+// batches of max_memory / 32 bytes of text (1 MiB to 64 MiB), at most three in flight; then the
+// run checks what the per-document state leaves of max_memory and shrinks the later passes'
+// batches to fit (down to 256 KiB), or stops with an Error that says how much memory it needs.
+// Spill files go to config.spill_dir (default: the output folder), are unlinked as soon as they
+// are created, and take about 2.5x the input text on disk.
 // Story mode holds its term vectors in memory and is not run this way (Error).
 #include <string>
 #include <vector>

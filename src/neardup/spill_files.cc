@@ -12,8 +12,6 @@
 namespace neardup {
 namespace {
 
-constexpr std::size_t kBufferBytes = 4u << 20;
-
 std::string ErrnoText(int error) { return std::strerror(error); }
 
 // Opens an anonymous file in `dir`: O_TMPFILE, or a named file unlinked right away where the
@@ -72,8 +70,8 @@ class RecordReader {
 
 }  // namespace
 
-SpillFile::SpillFile(const std::string& dir, std::string what)
-    : dir_(dir), what_(std::move(what)), fd_(OpenAnonymous(dir, what_)) {}
+SpillFile::SpillFile(const std::string& dir, std::string what, std::size_t buffer_bytes)
+    : dir_(dir), what_(std::move(what)), fd_(OpenAnonymous(dir, what_)), buffer_bytes_(buffer_bytes) {}
 
 SpillFile::~SpillFile() {
   if (fd_ >= 0) ::close(fd_);
@@ -83,7 +81,7 @@ std::uint64_t SpillFile::Append(std::string_view bytes) {
   const std::uint64_t offset = size_;
   buffer_.append(bytes);
   size_ += bytes.size();
-  if (buffer_.size() >= kBufferBytes) Flush();
+  if (buffer_.size() >= buffer_bytes_) Flush();
   return offset;
 }
 

@@ -19,8 +19,9 @@ namespace neardup {
 
 class SpillFile {
  public:
-  // `what` names the content in error messages ("documents", "shingle sets", ...).
-  SpillFile(const std::string& dir, std::string what);
+  // `what` names the content in error messages ("documents", "shingle sets", ...). Appends are
+  // written out each time `buffer_bytes` of them have gathered.
+  SpillFile(const std::string& dir, std::string what, std::size_t buffer_bytes = 4u << 20);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -36,6 +37,7 @@ class SpillFile {
   std::string dir_;
   std::string what_;
   int fd_ = -1;
+  std::size_t buffer_bytes_;
   std::string buffer_;      // appended bytes not yet written
   std::uint64_t size_ = 0;  // bytes appended, written or not
 };
