@@ -27,6 +27,7 @@
 namespace neardup {
 namespace {
 
+constexpr std::size_t kHugeDocumentBytes = 4u << 20;  // Clean() frees its buffers after larger ones
 constexpr std::size_t kMaxShortBytes = 256;     // longer lines are never labels; keyed on raw bytes
 constexpr int kGroupSlots = 16;                 // MinHash slots that group copies of one document
 constexpr std::size_t kGroupRows = 2;           // slots per band
@@ -1106,6 +1107,7 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   State& state = *state_;
   state.ThrowIfSpent("Finish()");
   state.spent = true;
+  state.buffers.clear();  // the scans' per-thread buffers: large after a huge document
   std::unique_ptr<BoilerplateCleaner::Model> model = std::move(state.model);
   const CleanOptions& options = state.options;
   LiveDocs& docs = state.live;
@@ -1245,6 +1247,15 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   const CleanLexicon& lexicon = model.lexicon;
   const std::string_view text = doc->text;
   CleanBuffers& buffers = model.clean_buffers.local();
+  // A huge document's buffers (a few times its size) are given back once it is cleaned, so that
+  // they do not stay allocated beside the next stages' own; other documents keep them warm.
+  struct ReleaseIfHuge {
+    CleanBuffers* buffers;
+    std::size_t bytes;
+    ~ReleaseIfHuge() {
+      if (bytes > kHugeDocumentBytes) *buffers = CleanBuffers{};
+    }
+  } release_if_huge{&buffers, text.size()};
   std::vector<RawLine>& lines = buffers.lines;
   SplitLines(text, &lines);
   std::vector<LineFacts>& facts = buffers.facts;

@@ -5,6 +5,8 @@
 #include <tbb/task_arena.h>
 
 #include <atomic>
+#include <iterator>
+#include <memory>
 #include <chrono>
 #include <thread>
 
@@ -14,6 +16,7 @@
 #include "neardup/error.h"
 #include "neardup/index_lsh.h"
 #include "neardup/normalize.h"
+#include "neardup/pipeline_batches.h"
 #include "neardup/pipeline_bounded.h"
 #include "neardup/read_inputs.h"
 #include "neardup/sketch_document.h"
@@ -31,21 +34,42 @@ std::uint64_t TextBytes(const std::vector<Document>& docs) {
   return bytes;
 }
 
-void CleanStage(std::vector<Document>* docs, RunReport* report, Progress* progress) {
-  StageTimer timer(report, "clean");
-  timer.set_bytes(TextBytes(*docs));
-  timer.set_items(docs->size());
+double Seconds(Clock::duration spent) { return std::chrono::duration<double>(spent).count(); }
+
+// The clean stage's dump pass (kFast), fed as the documents arrive, and the time it took.
+struct DumpPass {
+  std::unique_ptr<BoilerplateCleanerBuilder> builder;  // null when the run does not clean
+  Clock::duration scan_time{};
+
+  explicit DumpPass(bool clean) {
+    if (clean) builder = std::make_unique<BoilerplateCleanerBuilder>();
+  }
+  void Add(std::span<const Document> docs) {
+    if (!builder) return;
+    const auto start = Clock::now();
+    builder->Add(docs);
+    scan_time += Clock::now() - start;
+  }
+};
+
+// Story mode's clean stage: every document cleaned before the story features are computed.
+void CleanAll(std::vector<Document>* docs, const BoilerplateCleaner& cleaner, Clock::duration dump_time,
+              RunReport* report, Progress* progress) {
+  const auto start = Clock::now();
   if (progress != nullptr) progress->Stage("clean", docs->size());
-  const BoilerplateCleaner cleaner(*docs);
   tbb::parallel_for(std::size_t{0}, docs->size(), [&](std::size_t i) {
     Document& doc = (*docs)[i];
     if (progress != nullptr) progress->Add(1, doc.text.size());
     if (!doc.rejected) cleaner.Clean(&doc);
   });
+  report->stages.push_back(
+      StageMeasure{"clean", Seconds(dump_time + (Clock::now() - start)), report->read_stats.bytes, docs->size()});
 }
 
-ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config, RunReport* report,
-                       Progress* progress) {
+// Copy mode after reading: each document cleaned (when `cleaner` is given; the dump pass took
+// `dump_time`) and sketched in one go while its text is in the cache, then index and cluster.
+ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config, const BoilerplateCleaner* cleaner,
+                       Clock::duration dump_time, RunReport* report, Progress* progress) {
   const std::size_t n = docs->size();
   const LshParams lsh = CopyModeLsh(config);
   report->lsh = lsh;
@@ -54,16 +78,32 @@ ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
   std::vector<std::uint8_t> eligible(n, 0);
   tbb::enumerable_thread_specific<SketchWorker> workers;
+  tbb::enumerable_thread_specific<Clock::duration> clean_times;
   const auto start = Clock::now();
-  if (progress != nullptr) progress->Stage("normalize, shingle, sketch", n);
+  if (progress != nullptr) progress->Stage(cleaner != nullptr ? "clean, normalize, shingle, sketch" : "normalize, shingle, sketch", n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     Document& doc = (*docs)[i];
     if (progress != nullptr) progress->Add(1, doc.text.size());
+    if (cleaner != nullptr && !doc.rejected) {
+      const auto clean_start = Clock::now();
+      cleaner->Clean(&doc);
+      clean_times.local() += Clock::now() - clean_start;
+    }
     const auto keys = std::span(band_keys).subspan(i * lsh.bands, lsh.bands);
     eligible[i] = sketcher.Sketch(&doc, &workers.local(), &shingle_sets[i], keys) ? 1 : 0;
   });
-  ReportSketchStages(workers, std::chrono::duration<double>(Clock::now() - start).count(),
-                     TextBytes(*docs), n, report);
+  // The loop's wall time, split between cleaning and the three sketch stages by thread time.
+  const double wall = Seconds(Clock::now() - start);
+  Clock::duration clean_time{}, sketch_time{};
+  for (const Clock::duration& spent : clean_times) clean_time += spent;
+  for (const SketchWorker& worker : workers) sketch_time += worker.normalize + worker.shingle + worker.sketch;
+  const double busy = Seconds(clean_time + sketch_time);
+  const double clean_share = busy > 0 ? Seconds(clean_time) / busy : 0;
+  if (cleaner != nullptr) {
+    report->stages.push_back(
+        StageMeasure{"clean", Seconds(dump_time) + wall * clean_share, report->read_stats.bytes, n});
+  }
+  ReportSketchStages(workers, wall * (1 - clean_share), TextBytes(*docs), n, report);
   std::vector<CandidatePair> candidates;
   if (progress != nullptr) progress->Stage("index and cluster", 0);
   {
@@ -83,22 +123,43 @@ int EffectiveThreads(const PipelineConfig& config) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunReport report,
-                  Progress* progress) {
+namespace {
+
+// Everything after reading, in the current arena: the cleaner from the dump pass, then the mode.
+RunResult ProcessRead(std::vector<Document> docs, const PipelineConfig& config, RunReport report,
+                      Progress* progress, DumpPass dump) {
   RunResult result;
-  report.threads = EffectiveThreads(config);
-  tbb::task_arena arena(report.threads);
-  arena.execute([&] {
-    if (config.clean) CleanStage(&docs, &report, progress);
-    if (config.mode == Mode::kStory) {
-      result.clusters = ClusterStories(&docs, config, &report);
-    } else {
-      result.clusters = CopyMode(&docs, config, &report, progress);
-    }
-  });
+  const auto finish_start = Clock::now();
+  const std::unique_ptr<BoilerplateCleaner> cleaner = dump.builder ? dump.builder->Finish() : nullptr;
+  dump.builder.reset();  // its scan buffers: large after a huge document
+  const Clock::duration dump_time = dump.scan_time + (Clock::now() - finish_start);
+  if (config.mode == Mode::kStory) {
+    if (cleaner) CleanAll(&docs, *cleaner, dump_time, &report, progress);
+    result.clusters = ClusterStories(&docs, config, &report);
+  } else {
+    result.clusters = CopyMode(&docs, config, cleaner.get(), dump_time, &report, progress);
+  }
   CountDecisions(docs, result.clusters, &report);
   result.docs = std::move(docs);
   result.report = std::move(report);
+  return result;
+}
+
+// Batches of reading in the in-memory run: large enough that parsing a batch in parallel pays.
+constexpr std::size_t kReadBatchBytes = 8u << 20;
+
+}  // namespace
+
+RunResult Process(std::vector<Document> docs, const PipelineConfig& config, RunReport report,
+                  Progress* progress) {
+  report.threads = EffectiveThreads(config);
+  tbb::task_arena arena(report.threads);
+  RunResult result;
+  arena.execute([&] {
+    DumpPass dump(config.clean);
+    dump.Add(docs);
+    result = ProcessRead(std::move(docs), config, std::move(report), progress, std::move(dump));
+  });
   return result;
 }
 
@@ -107,17 +168,45 @@ RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inpu
   const auto start = Clock::now();
   RunReport report;
   report.inputs = inputs;
-  std::vector<Document> docs;
-  tbb::task_arena arena(EffectiveThreads(config));
-  {
-    StageTimer timer(&report, "read");
-    if (progress != nullptr) progress->Stage("read", 0);
-    arena.execute([&] { docs = ReadInputs(inputs, config.read, &report.read_stats, progress); });
-    timer.set_bytes(report.read_stats.bytes);
-    timer.set_items(docs.size());
-  }
-  RunResult result = Process(std::move(docs), config, std::move(report), progress);
-  result.report.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  report.threads = EffectiveThreads(config);
+  tbb::task_arena arena(report.threads);
+  RunResult result;
+  arena.execute([&] {
+    // Read a batch at a time, and feed each batch to the clean stage's dump pass as the next one
+    // is read (reading overlaps the dump pass), keeping the batches for what follows.
+    InputReader reader(inputs, config.read);
+    DumpPass dump(config.clean);
+    std::vector<std::vector<Document>> batches;
+    {
+      if (progress != nullptr) progress->Stage("read", 0);
+      const auto read_start = Clock::now();
+      std::vector<std::vector<Document>> slots(3);
+      RunBatches(
+          &slots, [&](std::vector<Document>* batch) { return reader.Next(kReadBatchBytes, batch, progress); },
+          [](std::vector<Document>*) {},
+          [&](std::vector<Document>* batch) {
+            dump.Add(*batch);
+            batches.push_back(std::move(*batch));
+            batch->clear();
+          });
+      report.read_stats = reader.stats();
+      std::size_t count = 0;
+      for (const std::vector<Document>& batch : batches) count += batch.size();
+      // The overlapped dump pass is counted in the clean stage, not here.
+      report.stages.push_back(StageMeasure{"read", Seconds(Clock::now() - read_start - dump.scan_time),
+                                           report.read_stats.bytes, count});
+    }
+    std::vector<Document> docs;
+    std::size_t count = 0;
+    for (const std::vector<Document>& batch : batches) count += batch.size();
+    docs.reserve(count);
+    for (std::vector<Document>& batch : batches) {
+      std::move(batch.begin(), batch.end(), std::back_inserter(docs));
+      std::vector<Document>().swap(batch);
+    }
+    result = ProcessRead(std::move(docs), config, std::move(report), progress, std::move(dump));
+  });
+  result.report.total_seconds = Seconds(Clock::now() - start);
   result.report.peak_rss_bytes = PeakRssBytes();
   return result;
 }

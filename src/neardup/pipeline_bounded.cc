@@ -4,7 +4,6 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_invoke.h>
-#include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #ifdef __GLIBC__
@@ -21,6 +20,7 @@
 #include "neardup/cluster_verify.h"
 #include "neardup/error.h"
 #include "neardup/pipeline.h"
+#include "neardup/pipeline_batches.h"
 #include "neardup/read_inputs.h"
 #include "neardup/shingle.h"
 #include "neardup/sketch_document.h"
@@ -123,29 +123,6 @@ struct SketchBatch {
   std::vector<std::uint64_t> keys;  // docs.size() x bands, row-major
   std::vector<std::uint8_t> eligible;
 };
-
-// Runs `stages` as a pipeline of `slots.size()` batches in flight: `read(slot)` (serial, in order;
-// false at the end) fills a slot, `process(slot)` (parallel) works on it, `write(slot)` (serial,
-// in order) consumes it. A slot is reused only once its batch left the pipeline: the last filter
-// is serial in order, so batches leave in order and batch k + slots starts after batch k left.
-template <typename Slot, typename Read, typename Process, typename Write>
-void RunBatches(std::vector<Slot>* slots, const Read& read, const Process& process, const Write& write) {
-  std::size_t next = 0;
-  tbb::parallel_pipeline(
-      slots->size(),
-      tbb::make_filter<void, Slot*>(tbb::filter_mode::serial_in_order,
-                                    [&](tbb::flow_control& control) -> Slot* {
-                                      Slot* slot = &(*slots)[next++ % slots->size()];
-                                      if (!read(slot)) control.stop();
-                                      return slot;
-                                    }) &
-          tbb::make_filter<Slot*, Slot*>(tbb::filter_mode::parallel,
-                                         [&](Slot* slot) {
-                                           process(slot);
-                                           return slot;
-                                         }) &
-          tbb::make_filter<Slot*, void>(tbb::filter_mode::serial_in_order, write));
-}
 
 // Gives memory that was freed back to the system (glibc keeps it otherwise), so that the peak
 // of one pass does not stay resident through the next.
