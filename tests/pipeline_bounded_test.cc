@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "neardup/clean_run.h"
 #include "neardup/error.h"
 #include "neardup/pipeline.h"
 #include "neardup/spill_files.h"
@@ -138,6 +139,28 @@ TEST(BoundedRun, MemoryBoundTooSmallForTheDocumentsIsAClearError) {
   const RunReport report = RunAndWrite(config, {dir / "tiny.jsonl"}, dir / "out");
   EXPECT_EQ(report.read, 60'000u);
   EXPECT_EQ(report.read, report.kept + report.duplicate + report.rejected);
+}
+
+TEST(BoundedRun, CleanCommandWritesTheSameRecords) {
+  TempDir dir;
+  const std::vector<std::string> inputs = MixedInputs(dir);
+  PipelineConfig config;
+  config.quiet = true;
+  const CleanSummary in_memory = RunClean(config, inputs, dir / "in_memory.jsonl");
+  ASSERT_GT(in_memory.bytes_in, in_memory.bytes_out);  // something was cut
+  for (const int threads : {1, 2}) {
+    config.threads = threads;
+    config.max_memory = 1ull << 30;
+    config.batch_bytes = 30'000;
+    const CleanSummary bounded = RunClean(config, inputs, dir / "bounded.jsonl");
+    EXPECT_TRUE(ReadFile(dir / "in_memory.jsonl") == ReadFile(dir / "bounded.jsonl")) << threads << " threads";
+    EXPECT_EQ(bounded.documents, in_memory.documents);
+    EXPECT_EQ(bounded.rejected, in_memory.rejected);
+    EXPECT_EQ(bounded.bytes_in, in_memory.bytes_in);
+    EXPECT_EQ(bounded.bytes_out, in_memory.bytes_out);
+    EXPECT_EQ(bounded.removed_lines_by_reason, in_memory.removed_lines_by_reason);
+  }
+  EXPECT_EQ(FilesIn(dir.path()), 4u);  // two inputs, two outputs, nothing left by the spills
 }
 
 TEST(BoundedRun, StoryModeIsRefused) {

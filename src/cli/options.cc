@@ -120,6 +120,19 @@ po::options_description InputOptions(Command* command, RawOptions* raw) {
   return options;
 }
 
+po::options_description MemoryOptions(Command* command, RawOptions* raw) {
+  po::options_description options("Memory");
+  options.add_options()
+      ("max-memory", po::value(&raw->max_memory),
+       "bound memory to about this many bytes (K, M, G = 10^3, 10^6, 10^9; e.g. 2GB): documents "
+       "stay on disk between passes (spill files in --spill-dir), so a dump larger than memory "
+       "runs; same output, slower; not with --mode story. Default: hold the dump in memory")
+      ("spill-dir", po::value(&command->config.spill_dir),
+       "folder of the --max-memory run's temporary files (unlinked as soon as made); default: "
+       "the output's folder (the system temp folder for clean -o -)");
+  return options;
+}
+
 po::options_description DedupOptions(Command* command, RawOptions* raw) {
   po::options_description options("Deduplication");
   options.add_options()
@@ -145,13 +158,6 @@ po::options_description DedupOptions(Command* command, RawOptions* raw) {
        "story mode: JSON member with the document's date (YYYY-MM-DD...)")
       ("window", po::value(&command->config.window_days)->default_value(0),
        "story mode: join documents only when their dates are at most this many days apart; 0 = off")
-      ("max-memory", po::value(&raw->max_memory),
-       "bound memory to about this many bytes (K, M, G = 10^3, 10^6, 10^9; e.g. 2GB): documents "
-       "stay on disk between passes (spill files in --spill-dir), so a dump larger than memory "
-       "runs; same output, slower; copy mode only. Default: hold the dump in memory")
-      ("spill-dir", po::value(&command->config.spill_dir),
-       "folder of the --max-memory run's temporary files (deleted as they are made); default: "
-       "the output folder")
       ("report", po::value(&command->report),
        "also write the HTML cluster report of DIR to this file (as `neardup report DIR -o FILE`)");
   return options;
@@ -220,7 +226,7 @@ Command ParseCommandLine(int argc, const char* const* argv) {
     command.kind = CommandKind::kHelp;
     RawOptions raw;
     po::options_description all;
-    all.add(DedupOptions(&command, &raw)).add(InputOptions(&command, &raw));
+    all.add(DedupOptions(&command, &raw)).add(InputOptions(&command, &raw)).add(MemoryOptions(&command, &raw));
     command.help_text = HelpText(kOverview, all);
     return command;
   }
@@ -234,11 +240,11 @@ Command ParseCommandLine(int argc, const char* const* argv) {
   if (verb == "dedup") {
     command.kind = CommandKind::kDedup;
     usage = "Usage: neardup dedup INPUT... -o DIR [options]\n";
-    visible.add(DedupOptions(&command, &raw)).add(InputOptions(&command, &raw));
+    visible.add(DedupOptions(&command, &raw)).add(InputOptions(&command, &raw)).add(MemoryOptions(&command, &raw));
   } else if (verb == "clean") {
     command.kind = CommandKind::kClean;
     usage = "Usage: neardup clean INPUT... -o OUT.jsonl|- [options]\n";
-    visible.add(InputOptions(&command, &raw));
+    visible.add(InputOptions(&command, &raw)).add(MemoryOptions(&command, &raw));
   } else if (verb == "eval") {
     command.kind = CommandKind::kEval;
     usage = "Usage: neardup eval --gold GOLD PRED\n"
@@ -252,7 +258,7 @@ Command ParseCommandLine(int argc, const char* const* argv) {
             "corpora (or on INPUTs) at each thread count and prints MB/s, docs/s, per-stage seconds,\n"
             "peak RSS and bytes of memory per document as a table (or --json). Generated corpora mix\n"
             "originals, near-duplicate copies with other sites' boilerplate, and re-reports.\n";
-    visible.add(BenchCommandOptions(&command, &raw)).add(DedupOptions(&command, &raw));
+    visible.add(BenchCommandOptions(&command, &raw)).add(DedupOptions(&command, &raw)).add(MemoryOptions(&command, &raw));
   } else if (verb == "report") {
     command.kind = CommandKind::kReport;
     usage = "Usage: neardup report DIR -o REPORT.html\n"

@@ -4,16 +4,79 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "neardup/clean_boilerplate.h"
 #include "neardup/pipeline.h"
+#include "neardup/pipeline_batches.h"
+#include "neardup/pipeline_bounded.h"
 #include "neardup/read_inputs.h"
 #include "neardup/write_atomic.h"
 #include "neardup/write_jsonl.h"
 #include "neardup/write_outputs.h"
 
 namespace neardup {
+
+namespace {
+
+// Adds a cleaned (or rejected) document to the summary's counts (not bytes_in).
+void CountCleaned(const Document& doc, CleanSummary* summary) {
+  ++summary->documents;
+  if (doc.rejected) {
+    ++summary->rejected;
+    return;
+  }
+  summary->bytes_out += doc.text.size();
+  for (const RemovedSpan& span : doc.removed) {
+    summary->removed_lines_by_reason[span.reason] += span.content_lines;
+  }
+}
+
+// A batch of the bounded clean in flight, with its text bytes before cleaning.
+struct CleanBatch {
+  std::vector<Document> docs;
+  std::uint64_t bytes_in = 0;
+};
+
+// `neardup clean --max-memory`: pass 1 reads into a spill and the lean dump statistics
+// (pipeline_bounded.h), pass 2 reads the spill back, cleans and writes, a batch at a time.
+CleanSummary CleanBounded(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                          const std::string& output, AtomicFile* file) {
+  namespace fs = std::filesystem;
+  std::string spill_dir = config.spill_dir;
+  if (spill_dir.empty()) {
+    spill_dir = output == "-" ? fs::temp_directory_path().string() : fs::absolute(output).parent_path().string();
+  }
+  PipelineConfig cleaning = config;
+  cleaning.clean = true;
+  CleanSummary summary;
+  const auto start = std::chrono::steady_clock::now();
+  SpilledRead spilled = ReadAndSpill(cleaning, inputs, spill_dir);
+  std::vector<CleanBatch> slots(3);
+  RunBatches(
+      &slots,
+      [&](CleanBatch* batch) {
+        if (!spilled.documents->Read(spilled.batch_bytes, &batch->docs)) return false;
+        batch->bytes_in = 0;
+        for (const Document& doc : batch->docs) batch->bytes_in += doc.rejected ? 0 : doc.text.size();
+        return true;
+      },
+      [&](CleanBatch* batch) {
+        tbb::parallel_for(std::size_t{0}, batch->docs.size(), [&](std::size_t i) {
+          if (!batch->docs[i].rejected) spilled.cleaner->Clean(&batch->docs[i]);
+        });
+      },
+      [&](CleanBatch* batch) {
+        summary.bytes_in += batch->bytes_in;
+        for (const Document& doc : batch->docs) CountCleaned(doc, &summary);
+        file->Write(CleanedRecordsJsonl(batch->docs));
+      });
+  summary.clean_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace
 
 CleanSummary CleanDocuments(std::vector<Document>* docs) {
   CleanSummary summary;
@@ -27,17 +90,7 @@ CleanSummary CleanDocuments(std::vector<Document>* docs) {
     if (!doc.rejected) cleaner.Clean(&doc);
   });
   summary.clean_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  for (const Document& doc : *docs) {
-    ++summary.documents;
-    if (doc.rejected) {
-      ++summary.rejected;
-      continue;
-    }
-    summary.bytes_out += doc.text.size();
-    for (const RemovedSpan& span : doc.removed) {
-      summary.removed_lines_by_reason[span.reason] += span.content_lines;
-    }
-  }
+  for (const Document& doc : *docs) CountCleaned(doc, &summary);
   return summary;
 }
 
@@ -69,12 +122,16 @@ CleanSummary RunClean(const PipelineConfig& config, const std::vector<std::strin
   tbb::task_arena arena(EffectiveThreads(config));
   CleanSummary summary;
   std::vector<Document> docs;
-  arena.execute([&] {
-    ReadStats stats;
-    docs = ReadInputs(inputs, config.read, &stats);
-    summary = CleanDocuments(&docs);
-  });
-  file.Write(CleanedRecordsJsonl(docs));
+  if (config.max_memory > 0) {
+    arena.execute([&] { summary = CleanBounded(config, inputs, output, &file); });
+  } else {
+    arena.execute([&] {
+      ReadStats stats;
+      docs = ReadInputs(inputs, config.read, &stats);
+      summary = CleanDocuments(&docs);
+    });
+    file.Write(CleanedRecordsJsonl(docs));
+  }
   file.Commit();
   if (!config.quiet) {
     std::uint64_t removed = 0;

@@ -170,6 +170,72 @@ std::size_t BoundedBatchBytes(std::uint64_t max_memory) {
   return static_cast<std::size_t>(std::clamp<std::uint64_t>(max_memory / 32, 1u << 20, 64u << 20));
 }
 
+SpilledRead ReadAndSpill(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                         const std::string& spill_dir, Progress* progress) {
+  SpilledRead result;
+  result.documents = std::make_unique<DocumentSpill>(spill_dir, "documents as read");
+  DocumentSpill& read_spill = *result.documents;
+  std::size_t batch_bytes =
+      config.batch_bytes > 0 ? static_cast<std::size_t>(config.batch_bytes) : BoundedBatchBytes(config.max_memory);
+  std::unique_ptr<BoilerplateCleanerBuilder> builder;
+  if (config.clean) {
+    builder = std::make_unique<BoilerplateCleanerBuilder>(CleanOptions{}, CleanerMemory::kLean, spill_dir);
+  }
+  Clock::duration scan_time{};
+  std::uint64_t& documents = result.documents_read;
+  // The per-document state must leave room for the smallest batches of the later passes, which
+  // hold up to kBatchesInFlight batches of documents with their shingle sets and cleaned copies
+  // (about 3x the text each). Checked as pass 1 goes, so a bound that is too small fails early.
+  const std::uint64_t minimum_batches = kBaselineBytes + 3 * kBatchesInFlight * kMinBatchBytes;
+  const auto check_state = [&](std::uint64_t state_bytes, const char* when) {
+    if (state_bytes + minimum_batches <= config.max_memory) return;
+    throw Error("--max-memory " + FormatBytes(config.max_memory) + " is too small for " +
+                std::to_string(documents) + " documents " + when + ": their per-document state needs about " +
+                FormatBytes(state_bytes) + " and the program with its smallest batches " +
+                FormatBytes(minimum_batches) + "; give at least " + FormatBytes(state_bytes + minimum_batches) +
+                " (or more for the rest)");
+  };
+  std::uint64_t id_bytes = 0;  // the reader's id set: about what the writer's id table takes later
+  {
+    InputReader reader(inputs, config.read);
+    if (progress != nullptr) progress->Stage("read", 0);
+    const auto pass_start = Clock::now();
+    std::vector<std::vector<Document>> slots(kBatchesInFlight);
+    RunBatches(
+        &slots, [&](std::vector<Document>* batch) { return reader.Next(batch_bytes, batch, progress); },
+        [](std::vector<Document>*) {},
+        [&](std::vector<Document>* batch) {
+          const auto scan_start = Clock::now();
+          if (builder) builder->Add(*batch);
+          scan_time += Clock::now() - scan_start;
+          read_spill.Write(*batch);
+          documents += batch->size();
+          check_state((builder ? builder->MemoryBytes() : 0) + reader.MemoryBytes() +
+                          documents * kFixedBytesPerDocument + 2 * kBatchesInFlight * batch_bytes,
+                      "read so far");
+        });
+    read_spill.Flush();
+    result.stats = reader.stats();
+    id_bytes = reader.MemoryBytes();
+    result.read_seconds = Seconds(Clock::now() - pass_start - scan_time);  // the scan overlapped
+  }
+  ReleaseFreedMemory();  // pass 1's batches, before Finish() builds the lead index
+  const auto finish_start = Clock::now();
+  if (builder) result.cleaner = builder->Finish();
+  builder.reset();
+  ReleaseFreedMemory();
+  result.clean_seconds = Seconds(scan_time + (Clock::now() - finish_start));
+  result.state_bytes =
+      (result.cleaner ? result.cleaner->MemoryBytes() : 0) + id_bytes + documents * kFixedBytesPerDocument;
+  check_state(result.state_bytes, "in all");
+  if (config.batch_bytes == 0) {  // the later passes' batches: what the state leaves
+    batch_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(
+        batch_bytes, (config.max_memory - result.state_bytes - kBaselineBytes) / (3 * kBatchesInFlight)));
+  }
+  result.batch_bytes = batch_bytes;
+  return result;
+}
+
 RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
                              const std::string& output_dir, Progress* progress) {
   if (config.mode == Mode::kStory) {
@@ -178,71 +244,19 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
   PrepareOutputDir(output_dir);
   const std::string spill_dir = config.spill_dir.empty() ? output_dir : config.spill_dir;
   const auto start = Clock::now();
-  std::size_t batch_bytes =
-      config.batch_bytes > 0 ? static_cast<std::size_t>(config.batch_bytes) : BoundedBatchBytes(config.max_memory);
   RunReport report;
   report.inputs = inputs;
   report.threads = EffectiveThreads(config);
   tbb::task_arena arena(report.threads);
   arena.execute([&] {
     // Pass 1: read, keep the cleaner's dump statistics, spill the documents as read.
-    DocumentSpill read_spill(spill_dir, "documents as read");
-    std::unique_ptr<BoilerplateCleanerBuilder> builder;
-    if (config.clean) {
-      builder = std::make_unique<BoilerplateCleanerBuilder>(CleanOptions{}, CleanerMemory::kLean, spill_dir);
-    }
-    Clock::duration scan_time{};
-    std::uint64_t documents = 0;
-    // The per-document state must leave room for the smallest batches of the later passes, which
-    // hold up to kBatchesInFlight batches of documents with their shingle sets and cleaned copies
-    // (about 3x the text each). Checked as pass 1 goes, so a bound that is too small fails early.
-    const std::uint64_t minimum_batches = kBaselineBytes + 3 * kBatchesInFlight * kMinBatchBytes;
-    const auto check_state = [&](std::uint64_t state_bytes, const char* when) {
-      if (state_bytes + minimum_batches <= config.max_memory) return;
-      throw Error("--max-memory " + FormatBytes(config.max_memory) + " is too small for " +
-                  std::to_string(documents) + " documents " + when + ": their per-document state needs about " +
-                  FormatBytes(state_bytes) + " and the program with its smallest batches " + FormatBytes(minimum_batches) +
-                  "; give at least " + FormatBytes(state_bytes + minimum_batches) + " (or more for the rest)");
-    };
-    std::uint64_t id_bytes = 0;  // the reader's id set: about what the writer's id table takes later
-    {
-      InputReader reader(inputs, config.read);
-      if (progress != nullptr) progress->Stage("read", 0);
-      const auto pass_start = Clock::now();
-      std::vector<std::vector<Document>> slots(kBatchesInFlight);
-      RunBatches(
-          &slots, [&](std::vector<Document>* batch) { return reader.Next(batch_bytes, batch, progress); },
-          [](std::vector<Document>*) {},
-          [&](std::vector<Document>* batch) {
-            const auto scan_start = Clock::now();
-            if (builder) builder->Add(*batch);
-            scan_time += Clock::now() - scan_start;
-            read_spill.Write(*batch);
-            documents += batch->size();
-            check_state((builder ? builder->MemoryBytes() : 0) + reader.MemoryBytes() +
-                            documents * kFixedBytesPerDocument + 2 * kBatchesInFlight * batch_bytes,
-                        "read so far");
-          });
-      read_spill.Flush();
-      report.read_stats = reader.stats();
-      id_bytes = reader.MemoryBytes();
-      report.stages.push_back(StageMeasure{"read", Seconds(Clock::now() - pass_start - scan_time),
-                                           report.read_stats.bytes, documents});
-    }
-    ReleaseFreedMemory();  // pass 1's batches, before Finish() builds the lead index
-    const auto finish_start = Clock::now();
-    std::unique_ptr<BoilerplateCleaner> cleaner;
-    if (builder) cleaner = builder->Finish();
-    builder.reset();
-    ReleaseFreedMemory();
-    const Clock::duration finish_time = Clock::now() - finish_start;
-    const std::uint64_t state_bytes =
-        (cleaner ? cleaner->MemoryBytes() : 0) + id_bytes + documents * kFixedBytesPerDocument;
-    check_state(state_bytes, "in all");
-    if (config.batch_bytes == 0) {  // the later passes' batches: what the state leaves
-      batch_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(
-          batch_bytes, (config.max_memory - state_bytes - kBaselineBytes) / (3 * kBatchesInFlight)));
-    }
+    SpilledRead spilled = ReadAndSpill(config, inputs, spill_dir, progress);
+    DocumentSpill& read_spill = *spilled.documents;
+    const std::unique_ptr<BoilerplateCleaner>& cleaner = spilled.cleaner;
+    const std::uint64_t documents = spilled.documents_read;
+    const std::size_t batch_bytes = spilled.batch_bytes;
+    report.read_stats = spilled.stats;
+    report.stages.push_back(StageMeasure{"read", spilled.read_seconds, report.read_stats.bytes, documents});
 
     // Pass 2: clean, normalize, shingle, sketch; spill the cleaned documents, sets and keys.
     const LshParams lsh = CopyModeLsh(config);
@@ -306,12 +320,12 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
       const double busy = Seconds(clean_time + sketch_time);
       const double clean_share = busy > 0 ? Seconds(clean_time) / busy : 0;
       if (config.clean) {
-        report.stages.push_back(StageMeasure{"clean", Seconds(scan_time + finish_time) + wall * clean_share,
+        report.stages.push_back(StageMeasure{"clean", spilled.clean_seconds + wall * clean_share,
                                              report.read_stats.bytes, documents});
       }
       ReportSketchStages(workers, wall * (1 - clean_share), text_bytes, documents, &report);
     }
-    cleaner.reset();
+    spilled.cleaner.reset();
     ReleaseFreedMemory();
 
     // Pass 3: candidate pairs one band at a time; verification on the spilled shingle sets.

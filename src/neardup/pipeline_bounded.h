@@ -20,17 +20,38 @@
 // Spill files go to config.spill_dir (default: the output folder), are unlinked as soon as they
 // are created, and take about 2.5x the input text on disk.
 // Story mode holds its term vectors in memory and is not run this way (Error).
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "neardup/clean_boilerplate.h"
 #include "neardup/config.h"
 #include "neardup/progress.h"
+#include "neardup/read_inputs.h"
 #include "neardup/run_report.h"
+#include "neardup/spill_files.h"
 
 namespace neardup {
 
 RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
                              const std::string& output_dir, Progress* progress = nullptr);
+
+// Pass 1 of a bounded run, shared by `neardup dedup` and `neardup clean` (in the caller's arena):
+// reads the inputs a batch at a time into a spill of the documents as read and, when
+// config.clean, the clean stage's dump statistics (lean, spilled in `spill_dir`), checking the
+// memory bound as it goes (Error as above). Reading overlaps the dump scan.
+struct SpilledRead {
+  std::unique_ptr<DocumentSpill> documents;     // flushed, to be read back in order
+  std::unique_ptr<BoilerplateCleaner> cleaner;  // null when config.clean is false
+  std::uint64_t documents_read = 0;
+  ReadStats stats;
+  std::uint64_t state_bytes = 0;  // memory held per document from here on, all documents together
+  std::size_t batch_bytes = 0;    // text bytes per batch for the later passes
+  double read_seconds = 0;        // the pass, less the dump scan that overlapped it
+  double clean_seconds = 0;       // the dump scan and Finish()
+};
+SpilledRead ReadAndSpill(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                         const std::string& spill_dir, Progress* progress = nullptr);
 
 // The text bytes per batch of a bounded run with this memory bound.
 std::size_t BoundedBatchBytes(std::uint64_t max_memory);
