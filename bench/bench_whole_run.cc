@@ -1,7 +1,8 @@
-// Whole run (read -> clean -> ... -> write) on a JSONL file, copy and story mode, 1 and 2 threads:
-// MB/s of input (bytes_per_second), docs/s (items_per_second) and the process's peak RSS. Before
-// timing, one run's outputs are checked: every document accounted for, and byte-identical
-// decisions at 1 and 2 threads. `neardup bench` is the same measure as a paste-able table.
+// Whole run (read -> clean -> ... -> write) on a JSONL file, copy mode, story mode and copy mode
+// in bounded memory (--max-memory 256MB), 1 and 2 threads: MB/s of input (bytes_per_second),
+// docs/s (items_per_second) and the process's peak RSS. Before timing, the outputs are checked:
+// every document accounted for, and byte-identical decisions at 1 and 2 threads (and, bounded,
+// identical to the in-memory run's). `neardup bench` is the same measure as a paste-able table.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -31,10 +32,16 @@ void BM_WholeRun(benchmark::State& state) {
   }
   PipelineConfig config;
   config.quiet = true;
-  config.mode = state.range(2) == 0 ? Mode::kCopy : Mode::kStory;
+  const int variant = static_cast<int>(state.range(2));  // 0 copy, 1 story, 2 copy in bounded memory
+  config.mode = variant == 1 ? Mode::kStory : Mode::kCopy;
   config.threshold = DefaultThreshold(config.mode);
   const auto dir = std::filesystem::temp_directory_path() / ("neardup-bench-whole-" + std::to_string(::getpid()));
   std::string reference;
+  if (variant == 2) {  // the bounded run must write what the in-memory run writes
+    RunAndWrite(config, {path}, dir.string());
+    reference = Slurp((dir / "decisions.jsonl").string());
+    config.max_memory = 256'000'000;
+  }
   for (int threads : {1, 2}) {  // the check: accounting and determinism across thread counts
     config.threads = threads;
     const RunReport report = RunAndWrite(config, {path}, dir.string());
@@ -43,9 +50,9 @@ void BM_WholeRun(benchmark::State& state) {
       return;
     }
     const std::string decisions = Slurp((dir / "decisions.jsonl").string());
-    if (threads == 1) reference = decisions;
+    if (reference.empty()) reference = decisions;
     if (decisions != reference) {
-      state.SkipWithError("decisions differ between 1 and 2 threads");
+      state.SkipWithError("decisions differ between 1 and 2 threads, or bounded and in memory");
       return;
     }
   }
@@ -61,17 +68,17 @@ void BM_WholeRun(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.SetItemsProcessed(static_cast<std::int64_t>(docs));
   state.counters["peak_rss_MB"] = static_cast<double>(PeakRssBytes()) / 1e6;
-  state.SetLabel(std::string(config.mode == Mode::kCopy ? "copy" : "story") + ", " +
+  state.SetLabel(std::string(variant == 0 ? "copy" : variant == 1 ? "story" : "copy, --max-memory 256MB") + ", " +
                  std::to_string(config.threads) + " thread(s)");
 }
 
 void Args(benchmark::internal::Benchmark* benchmark) {
   for (int corpus : {0, 2}) {
     for (int threads : {1, 2}) {
-      for (int mode : {0, 1}) benchmark->Args({corpus, threads, mode});
+      for (int variant : {0, 1, 2}) benchmark->Args({corpus, threads, variant});
     }
   }
-  benchmark->ArgNames({"corpus", "threads", "story"})->UseRealTime()->Unit(benchmark::kMillisecond);
+  benchmark->ArgNames({"corpus", "threads", "variant"})->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
 BENCHMARK(BM_WholeRun)->Apply(Args);
