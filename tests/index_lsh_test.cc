@@ -162,6 +162,17 @@ TEST(IndexLsh, CandidatePairsAndChoiceDoNotDependOnThreads) {
       chosen = ChooseBandsRows(0.7, 128);
     });
     EXPECT_EQ(pairs, std::vector<CandidatePair>(expected.begin(), expected.end())) << threads << " threads";
+    // The bounded run's index loads one band at a time: the same pairs.
+    std::vector<int> loaded;
+    arena.execute([&] {
+      pairs = CandidatePairsByBand(bands, eligible, [&](int band, std::vector<std::uint64_t>* band_keys) {
+        loaded.push_back(band);
+        band_keys->resize(n);
+        for (std::size_t doc = 0; doc < n; ++doc) (*band_keys)[doc] = keys[doc * bands + band];
+      });
+    });
+    EXPECT_EQ(pairs, std::vector<CandidatePair>(expected.begin(), expected.end())) << threads << " threads, by band";
+    EXPECT_EQ(loaded.size(), static_cast<std::size_t>(bands));
     EXPECT_EQ(chosen.bands, 14) << threads << " threads";
     EXPECT_EQ(chosen.rows, 9) << threads << " threads";
   }
