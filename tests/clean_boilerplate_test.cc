@@ -668,6 +668,44 @@ TEST(CleanBoilerplateBuilder, BatchesOfAGeneratedDumpCleanAsOneDump) {
   EXPECT_EQ(without_teasers.count("teaser_near_duplicate"), 0u);
 }
 
+// "\r\n", "\r" and "\n" end a line alike (texts without '\r' take a faster line search): the
+// generated dump with its line ends rewritten, all "\r\n", all "\r", or "\r\n" and "\n" in turn,
+// gives the same spans and the same kept lines.
+TEST(CleanBoilerplate, LineTerminatorsAreAlike) {
+  const std::vector<Document> docs = FurnishedDump(300, 17);
+  const auto clean = [](std::vector<Document> dump) {
+    const BoilerplateCleaner cleaner(dump);
+    for (Document& doc : dump) cleaner.Clean(&doc);
+    return dump;
+  };
+  const std::vector<Document> expected = clean(docs);
+  std::size_t removed_spans = 0;
+  for (const Document& doc : expected) removed_spans += doc.removed.size();
+  EXPECT_GT(removed_spans, 100u);
+  for (const std::string_view style : {"crlf", "cr", "mixed"}) {
+    std::vector<Document> variant = docs;
+    for (Document& doc : variant) {
+      std::string text;
+      std::size_t line = 0;
+      for (const char c : doc.text) {
+        if (c != '\n') {
+          text.push_back(c);
+        } else {
+          text += style == "cr" ? "\r" : style == "crlf" || line % 2 == 0 ? "\r\n" : "\n";
+          ++line;
+        }
+      }
+      doc.text = text;
+    }
+    const std::vector<Document> cleaned = clean(variant);
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      EXPECT_EQ(SpansText(cleaned[i]), SpansText(expected[i])) << style << ", document " << i;
+      EXPECT_EQ(SplitLinesForTest(cleaned[i].text), SplitLinesForTest(expected[i].text))
+          << style << ", document " << i;
+    }
+  }
+}
+
 TEST(CleanBoilerplateBuilder, RejectedDocumentsMixedIntoBatchesAreIgnored) {
   std::vector<Document> docs = FurnishedDump(400, 5);
   for (std::size_t i = 0; i < docs.size(); i += 6) docs[i].rejected = RejectReason::kEmpty;
@@ -786,7 +824,16 @@ TEST(CleanLexicon, MatchNormalizeEqualsReference) {
     ASSERT_EQ(fast.text, reference.text) << text;
     ASSERT_EQ(fast.numeric, reference.numeric) << text;
     ASSERT_EQ(fast.words, reference.words) << text;
+    // The text is the words joined by one space: a line's repetition key hashes it as such.
+    std::string joined;
+    for (std::size_t i = 0; i < fast.words.size(); ++i) {
+      joined += (i > 0 ? " " : "") + std::string(fast.words[i]);
+    }
+    ASSERT_EQ(fast.text, joined) << text;
   };
+  for (const Document& doc : ReadSeeds()) {
+    for (const std::string& line : SplitLinesForTest(doc.text)) check(line);
+  }
   for (int first = 0; first < 256; ++first) {
     for (int second = 0; second < 256; ++second) {
       const std::string pair{static_cast<char>(first), static_cast<char>(second)};

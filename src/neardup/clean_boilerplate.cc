@@ -104,32 +104,55 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
+// Whether `text` has a '\r' (a line terminator besides '\n'): most texts have none, and their
+// lines are then found with one search each.
+bool HasCarriageReturn(std::string_view text) { return text.find('\r') != std::string_view::npos; }
+
 // The end of the line starting at `start`: the first '\n' or '\r' from there, or the text's end.
-std::size_t LineStop(std::string_view text, std::size_t start) {
+// `carriage_returns`: HasCarriageReturn(text).
+std::size_t LineStop(std::string_view text, std::size_t start, bool carriage_returns) {
   const char* const begin = text.data() + start;
   const std::size_t rest = text.size() - start;
   const void* newline = std::memchr(begin, '\n', rest);
   const std::size_t to_newline =
       newline == nullptr ? rest : static_cast<std::size_t>(static_cast<const char*>(newline) - begin);
+  if (!carriage_returns) return start + to_newline;
   const void* carriage_return = std::memchr(begin, '\r', to_newline);
   if (carriage_return == nullptr) return start + to_newline;
   return start + static_cast<std::size_t>(static_cast<const char*>(carriage_return) - begin);
 }
 
+// The start of the line after the one ending at `stop` (its terminator: "\r\n", "\r" or "\n").
+std::size_t NextLineStart(std::string_view text, std::size_t stop) {
+  return stop + (stop + 1 < text.size() && text[stop] == '\r' && text[stop + 1] == '\n' ? 2 : 1);
+}
+
 // Splits `text` into lines ("\r\n", "\r", "\n" end a line); a final terminator opens no line.
 void SplitLines(std::string_view text, std::vector<RawLine>* lines) {
   lines->clear();
+  const bool carriage_returns = HasCarriageReturn(text);
   std::size_t start = 0;
   while (start < text.size()) {
-    const std::size_t stop = LineStop(text, start);
+    const std::size_t stop = LineStop(text, start, carriage_returns);
     lines->push_back({start, stop, Trim(text.substr(start, stop - start))});
-    start = stop + (text.substr(stop, 2) == "\r\n" ? 2 : 1);
+    start = NextLineStart(text, stop);
   }
 }
 
-// How a trimmed line ends, looking through closing quotes and brackets.
 enum class Ending { kSentence, kColon, kOther };
 
+// text.ends_with(suffix) as byte compares, which the compiler inlines for a literal suffix (the
+// library's ends_with calls memcmp, and LineEnding tries several suffixes on every line).
+bool EndsWith(std::string_view text, std::string_view suffix) {
+  if (text.size() < suffix.size()) return false;
+  const std::size_t offset = text.size() - suffix.size();
+  for (std::size_t i = 0; i < suffix.size(); ++i) {
+    if (text[offset + i] != suffix[i]) return false;
+  }
+  return true;
+}
+
+// How a trimmed line ends, looking through closing quotes and brackets.
 Ending LineEnding(std::string_view line) {
   while (!line.empty()) {
     const auto last = static_cast<unsigned char>(line.back());
@@ -137,8 +160,9 @@ Ending LineEnding(std::string_view line) {
       line.remove_suffix(1);
       continue;
     }
-    if (line.ends_with("\xE2\x80\x9D") || line.ends_with("\xE2\x80\x99") || line.ends_with("\xC2\xBB")) {
-      line.remove_suffix(line.ends_with("\xC2\xBB") ? 2 : 3);  // ” ’ »
+    if (EndsWith(line, "\xE2\x80\x9D") || EndsWith(line, "\xE2\x80\x99") ||
+        EndsWith(line, "\xC2\xBB")) {
+      line.remove_suffix(EndsWith(line, "\xC2\xBB") ? 2 : 3);  // ” ’ »
       continue;
     }
     break;
@@ -147,11 +171,12 @@ Ending LineEnding(std::string_view line) {
   const char last = line.back();
   if (last == '.' || last == '!' || last == '?') return Ending::kSentence;
   if (last == ':') return Ending::kColon;
-  if (line.ends_with("\xD8\x9F") || line.ends_with("\xDB\x94") || line.ends_with("\xE2\x80\xA6") ||
-      line.ends_with("\xE3\x80\x82") || line.ends_with("\xEF\xBC\x81") || line.ends_with("\xEF\xBC\x9F")) {
+  if (EndsWith(line, "\xD8\x9F") || EndsWith(line, "\xDB\x94") || EndsWith(line, "\xE2\x80\xA6") ||
+      EndsWith(line, "\xE3\x80\x82") || EndsWith(line, "\xEF\xBC\x81") ||
+      EndsWith(line, "\xEF\xBC\x9F")) {
     return Ending::kSentence;  // ؟ ۔ … 。 ！ ？
   }
-  if (line.ends_with("\xEF\xBC\x9A")) return Ending::kColon;  // ：
+  if (EndsWith(line, "\xEF\xBC\x9A")) return Ending::kColon;  // ：
   return Ending::kOther;
 }
 
@@ -159,6 +184,11 @@ Ending LineEnding(std::string_view line) {
 // (so "Views: 1234" and "Views: 87" are one line), its raw bytes for long ones.
 std::uint64_t LineKey(std::string_view trimmed, const MatchLine& normalized, std::string* scratch) {
   if (trimmed.size() > kMaxShortBytes || normalized.words.empty()) return Hash64(trimmed, kLineSeed);
+  // normalized.text is the words joined by one space: the key text itself when no word is a number.
+  if (std::find(normalized.numeric.begin(), normalized.numeric.end(), std::uint8_t{1}) ==
+      normalized.numeric.end()) {
+    return Hash64(normalized.text, kLineSeed) ^ 1;
+  }
   scratch->clear();
   for (std::size_t i = 0; i < normalized.words.size(); ++i) {
     if (i > 0) scratch->push_back(' ');
@@ -424,6 +454,18 @@ class UnionFind {
 
 bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
 
+// Whether `text` holds one of the bytes of `set`. std::string_view::find_first_of calls memchr on
+// `set` for every byte of `text`; these compares, inlined for a literal set, are several times
+// faster on the short lines the rules test.
+bool HasByteOf(std::string_view text, std::string_view set) {
+  for (const char c : text) {
+    for (const char member : set) {
+      if (c == member) return true;
+    }
+  }
+  return false;
+}
+
 // Whether fewer than two spaces of the line are followed by a byte that starts a crumb separator:
 // then the line has fewer than two separators, found without trying each one at every space.
 bool FewerThanTwoSeparatorStarts(std::string_view line) {
@@ -511,17 +553,32 @@ void ScatterByHashBits(std::span<const HashIndex> from, std::span<HashIndex> to,
 
 // Sorts each bucket of `data` (bounds `starts`, buckets already in order): insertion sort for
 // the usual bucket of about one pair, std::sort for a large one (a hash many documents share).
+// When no bucket is large, one insertion pass over all of `data` does it (its inner loop never
+// crosses into an earlier bucket, whose pairs are all smaller), without a mispredicted branch
+// per bucket on its random size (as SortUnique does).
 void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& starts) {
+  constexpr std::size_t kSmallBucket = 16;
+  const auto insertion_sort = [data](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin + 1; i < end; ++i) {
+      const HashIndex pair = data[i];
+      std::size_t j = i;
+      for (; j > begin && pair < data[j - 1]; --j) data[j] = data[j - 1];
+      data[j] = pair;
+    }
+  };
+  std::size_t largest = 0;
+  for (std::size_t b = 0; b + 1 < starts.size(); ++b) {
+    largest = std::max<std::size_t>(largest, starts[b + 1] - starts[b]);
+  }
+  if (largest <= kSmallBucket) {
+    insertion_sort(0, data.size());
+    return;
+  }
   for (std::size_t b = 0; b + 1 < starts.size(); ++b) {
     const std::size_t begin = starts[b];
     const std::size_t end = starts[b + 1];
-    if (end - begin <= 16) {
-      for (std::size_t i = begin + 1; i < end; ++i) {
-        const HashIndex pair = data[i];
-        std::size_t j = i;
-        for (; j > begin && pair < data[j - 1]; --j) data[j] = data[j - 1];
-        data[j] = pair;
-      }
+    if (end - begin <= kSmallBucket) {
+      insertion_sort(begin, end);
     } else {
       std::sort(data.begin() + static_cast<std::ptrdiff_t>(begin),
                 data.begin() + static_cast<std::ptrdiff_t>(end));
@@ -530,10 +587,10 @@ void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& st
 }
 
 // Sorts (hash, index) pairs by hash, then index. The hashes are uniform, so distributing them on
-// their top log2(n) bits leaves buckets of about one pair for insertion sort (as SortUnique does).
-// The distribution takes two passes, on at most kTopRadixBits bits and then on the rest within
-// each bucket: a single pass into ~n buckets writes to another page at every step once the pairs
-// outgrow the caches.
+// their top log2(n) bits leaves buckets of about one pair for insertion sort (as SortUnique does
+// for large sets). The distribution takes two passes, on at most kTopRadixBits bits and then on
+// the rest within each bucket: a single pass into ~n buckets writes to another page at every step
+// once the pairs outgrow the caches.
 void SortByHash(std::vector<HashIndex>* pairs) {
   const std::size_t n = pairs->size();
   if (n < 64) {
@@ -819,7 +876,7 @@ bool IsTimestamp(const MatchLine& line, std::string_view raw, const CleanLexicon
   if ((seen & ~kTimeLabel) == 0 && numbers >= 2) {
     // Numbers joined by date or time separators: 12/03/2024, 2024-03-12, 10:30.
     const bool clock = raw.find(':') != std::string_view::npos;
-    const bool date = numbers >= 3 && raw.find_first_of("/-.") != std::string_view::npos;
+    const bool date = numbers >= 3 && HasByteOf(raw, "/-.");
     return clock || date;
   }
   return false;
@@ -889,8 +946,7 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   if (marker.kind != MarkerKind::kNone) {
     fact->reason = MarkerReason(marker.kind);
   } else if (fact->is_short && !fact->has_digit && fact->ending == Ending::kOther &&
-             trimmed.find_first_of("():") == std::string_view::npos &&
-             CrumbSeparators(trimmed) >= 2) {
+             !HasByteOf(trimmed, "():") && CrumbSeparators(trimmed) >= 2) {
     fact->reason = Reason::kNavigation;
   } else if (fact->is_short && !is_title && fact->ending != Ending::kSentence &&
              lexicon.IsCallToAction(normalized)) {
@@ -930,12 +986,13 @@ const DocScan& ScanDocument(const Document& doc, const MinHasher& hasher, const 
   std::size_t clean_lead_lines = 0;  // the same as Clean() counts them (long lines count as long)
   const std::string_view text = doc.text;
   scan->text_hash = Hash64(text, kLineSeed);
+  const bool carriage_returns = HasCarriageReturn(text);
   std::size_t start = 0;
   std::uint32_t index = 0;
   for (; start < text.size(); ++index) {
-    const std::size_t stop = LineStop(text, start);
+    const std::size_t stop = LineStop(text, start, carriage_returns);
     const std::string_view trimmed = Trim(text.substr(start, stop - start));
-    start = stop + (text.substr(stop, 2) == "\r\n" ? 2 : 1);
+    start = NextLineStart(text, stop);
     if (trimmed.empty()) continue;
     MatchNormalize(trimmed, &normalized);
     LineRecord& record = scan->lines.emplace_back();

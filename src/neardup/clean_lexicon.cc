@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "neardup/embedded_data.h"
 #include "neardup/error.h"
@@ -265,7 +266,12 @@ inline std::int32_t NextFolded(const FoldTables& tables, std::string_view line, 
   const bool two_byte = (first & 0xE0) == 0xC0 && (second & 0xC0) == 0x80;
   if (first >= 0x80 && !two_byte) {
     *entry = nullptr;
-    return FoldNonAscii(DecodeUtf8(line, at));
+    // Through a copy: were the caller's position address-taken, it would live in memory, and
+    // every character would wait on a store and reload of it.
+    std::size_t next = *at;
+    const std::int32_t folded = FoldNonAscii(DecodeUtf8(line, &next));
+    *at = next;
+    return folded;
   }
   const std::size_t index = two_byte ? 0x80 + (((first & 0x1F) << 6) | (second & 0x3F)) : first;
   *entry = &tables.entries[index];
@@ -292,9 +298,8 @@ void MatchNormalize(std::string_view line, MatchLine* out) {
     // The word: kept characters, with deleted ones skipped, up to a separator or the end.
     for (;;) {
       if (entry != nullptr) {
-        all_digits = all_digits && entry->digit;
-        text[length] = entry->utf8[0];
-        text[length + 1] = entry->utf8[1];
+        all_digits &= entry->digit;  // no branch
+        std::memcpy(text + length, entry->utf8, 2);
         length += entry->length;
       } else {
         if (folded < '0' || folded > '9') all_digits = false;
@@ -416,16 +421,18 @@ MarkerMatch CleanLexicon::Marker(const MatchLine& line, std::size_t max_prefix_w
       std::find(line.numeric.begin(), line.numeric.end(), std::uint8_t{0}) - line.numeric.begin());
   const std::uint64_t first_hash = Hash64(line.words[first], kLineSeed);
   if ((first_word_filter_[first_hash % 4096 / 64] >> (first_hash % 64) & 1) == 0) return {};
-  if (auto found = line_markers_.find(PhraseHash(line, 0, n, scratch)); found != line_markers_.end()) {
-    return {found->second, true, non_numeric};
+  if (const MarkerKind kind = line_markers_.Find(PhraseHash(line, 0, n, scratch));
+      kind != MarkerKind::kNone) {
+    return {kind, true, non_numeric};
   }
   if (non_numeric > max_prefix_words) return {};
   std::size_t words_taken = 0;
   for (std::size_t end = 1; end <= n && words_taken < longest_prefix_; ++end) {
     if (line.numeric[end - 1]) continue;
     ++words_taken;
-    if (auto found = prefix_markers_.find(PhraseHash(line, 0, end, scratch)); found != prefix_markers_.end()) {
-      return {found->second, false, words_taken};
+    if (const MarkerKind kind = prefix_markers_.Find(PhraseHash(line, 0, end, scratch));
+        kind != MarkerKind::kNone) {
+      return {kind, false, words_taken};
     }
   }
   return {};
@@ -433,10 +440,7 @@ MarkerMatch CleanLexicon::Marker(const MatchLine& line, std::size_t max_prefix_w
 
 bool CleanLexicon::IsCallToAction(const MatchLine& line) const {
   if (line.words.size() < 2) return false;
-  auto bits = [&](std::string_view word) -> std::uint8_t {
-    auto found = cta_words_.find(Hash64(word, kLineSeed));
-    return found == cta_words_.end() ? 0 : found->second;
-  };
+  auto bits = [&](std::string_view word) { return cta_words_.Find(Hash64(word, kLineSeed)); };
   if ((bits(line.words[0]) & 1) == 0) return false;
   for (std::size_t i = 1; i < line.words.size(); ++i) {
     if (bits(line.words[i]) & 2) return true;
@@ -445,8 +449,7 @@ bool CleanLexicon::IsCallToAction(const MatchLine& line) const {
 }
 
 std::uint8_t CleanLexicon::TimeWord(std::string_view word) const {
-  auto found = time_words_.find(Hash64(word, kLineSeed));
-  return found == time_words_.end() ? 0 : found->second;
+  return time_words_.Find(Hash64(word, kLineSeed));
 }
 
 }  // namespace neardup

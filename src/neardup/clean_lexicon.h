@@ -6,11 +6,11 @@
 // everything that is not a letter, mark or digit separates words. No ICU, no allocation once the
 // buffers are warm. A CleanLexicon is built once (throws Error on a malformed data row), is then
 // immutable and may be shared by threads; its lookups take normalized words.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace neardup {
@@ -59,6 +59,52 @@ struct MarkerMatch {
   std::size_t phrase_words = 0;  // words of the matched phrase
 };
 
+// Values by 64-bit hash key, in open addressing on the key's low bits (the keys are hashes, so
+// their low bits are uniform): a lookup is about one probe, without std::unordered_map's division
+// by a prime and node chase, and lines ask the lexicon several lookups each. A Value{} value
+// marks an empty slot, so values stored must differ from Value{}.
+template <typename Value>
+class HashKeyedTable {
+ public:
+  // The value of `key`, Value{} (empty) if new: the caller assigns it a value other than Value{}.
+  Value& operator[](std::uint64_t key) {
+    if (2 * (used_ + 1) > slots_.size()) Grow();
+    Slot& slot = slots_[SlotOf(key)];
+    if (slot.value == Value{}) {
+      slot.key = key;
+      ++used_;
+    }
+    return slot.value;
+  }
+  // The value of `key`, or Value{} if absent.
+  Value Find(std::uint64_t key) const {
+    return slots_.empty() ? Value{} : slots_[SlotOf(key)].value;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    Value value{};
+  };
+  // The slot holding `key`, or the empty slot where it belongs (linear probing; never full).
+  std::size_t SlotOf(std::uint64_t key) const {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = key & mask;
+    while (slots_[i].value != Value{} && slots_[i].key != key) i = (i + 1) & mask;
+    return i;
+  }
+  void Grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(16, 2 * old.size()), Slot{});
+    used_ = 0;
+    for (const Slot& slot : old) {
+      if (slot.value != Value{}) (*this)[slot.key] = slot.value;
+    }
+  }
+  std::vector<Slot> slots_;  // a power of two, at most half used
+  std::size_t used_ = 0;
+};
+
 class CleanLexicon {
  public:
   CleanLexicon();  // parses the embedded data files
@@ -75,14 +121,14 @@ class CleanLexicon {
 
  private:
   void Parse(std::string_view markers_tsv, std::string_view time_words_tsv);
-  std::unordered_map<std::uint64_t, MarkerKind> line_markers_;
-  std::unordered_map<std::uint64_t, MarkerKind> prefix_markers_;
+  HashKeyedTable<MarkerKind> line_markers_;
+  HashKeyedTable<MarkerKind> prefix_markers_;
   std::size_t longest_prefix_ = 0;  // in words
   // A bit per (low bits of the) hash of each phrase's first non-numeric word: most lines start
   // with a word no phrase starts with, and are rejected without hashing their prefixes.
   std::array<std::uint64_t, 64> first_word_filter_{};
-  std::unordered_map<std::uint64_t, std::uint8_t> time_words_;
-  std::unordered_map<std::uint64_t, std::uint8_t> cta_words_;      // 1 = cta, 2 = address
+  HashKeyedTable<std::uint8_t> time_words_;
+  HashKeyedTable<std::uint8_t> cta_words_;  // 1 = cta, 2 = address
 };
 
 }  // namespace neardup

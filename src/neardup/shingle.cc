@@ -10,11 +10,18 @@ namespace neardup {
 namespace {
 
 constexpr std::size_t kBucketSortMin = 64;
+constexpr std::size_t kSmallBucket = 16;  // larger buckets are std::sorted (see SortUniqueInto)
 
 // Sorts `raw` into `out` and removes repeats. Shingle hashes are uniform, so one counting pass on
-// their top bits (about two hashes per bucket) leaves buckets that insertion sort finishes in
-// expected O(n); a bucket that is unexpectedly large is std::sorted, so no input is quadratic.
-// Equal hashes land in the same bucket, so the result is exactly std::sort + std::unique.
+// their top bits (2n < 2^bits <= 4n, about a third of a hash per bucket, while the counts fit the
+// stack array; else n/2 < 2^bits <= n, so that the heap holds at most 4 bytes per hash) leaves the
+// hashes in order up to the few that share a bucket. One insertion pass over the whole array then
+// finishes in expected O(n): its inner loop never crosses into an earlier bucket (whose hashes are
+// all smaller) and rarely runs at all, so it costs about one predictable branch per hash, where
+// sorting each bucket in turn costs a mispredicted branch per bucket on its random size. If a
+// bucket is unexpectedly large, each bucket is sorted on its own and a large one std::sorted, so
+// no input is quadratic. Equal hashes land in the same bucket, so the result is exactly
+// std::sort + std::unique.
 void SortUniqueInto(std::span<const std::uint64_t> raw, std::vector<std::uint64_t>* out) {
   const std::size_t n = raw.size();
   out->resize(n);
@@ -22,9 +29,9 @@ void SortUniqueInto(std::span<const std::uint64_t> raw, std::vector<std::uint64_
     std::copy(raw.begin(), raw.end(), out->begin());
     std::sort(out->begin(), out->end());
   } else {
-    const int bits = std::bit_width(n) - 1;  // 2^bits buckets: n/2 < 2^bits <= n
+    constexpr std::size_t kStackBuckets = 8192;
+    const int bits = 4 * n <= kStackBuckets ? std::bit_width(n) + 1 : std::bit_width(n) - 1;
     const int shift = 64 - bits;
-    constexpr std::size_t kStackBuckets = 4096;
     std::uint32_t stack_starts[kStackBuckets + 1];
     std::vector<std::uint32_t> heap_starts;
     const std::size_t buckets = std::size_t{1} << bits;
@@ -35,25 +42,36 @@ void SortUniqueInto(std::span<const std::uint64_t> raw, std::vector<std::uint64_
     }
     std::fill(starts, starts + buckets + 1, 0u);
     for (const std::uint64_t x : raw) ++starts[(x >> shift) + 1];
-    for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
+    std::uint32_t largest = 0;
+    for (std::size_t b = 1; b <= buckets; ++b) {
+      largest = std::max(largest, starts[b]);
+      starts[b] += starts[b - 1];
+    }
     // Scatter, using starts[b] as bucket b's write cursor; afterwards starts[b] is bucket b's end
     // (= bucket b+1's start), so bucket b spans [b == 0 ? 0 : starts[b - 1], starts[b]).
     std::uint64_t* data = out->data();
     for (const std::uint64_t x : raw) data[starts[x >> shift]++] = x;
-    std::size_t begin = 0;
-    for (std::size_t b = 0; b < buckets; ++b) {
-      const std::size_t end = starts[b];
-      if (end - begin <= 16) {
-        for (std::size_t i = begin + 1; i < end; ++i) {
-          const std::uint64_t x = data[i];
-          std::size_t j = i;
-          for (; j > begin && data[j - 1] > x; --j) data[j] = data[j - 1];
-          data[j] = x;
-        }
-      } else {
-        std::sort(data + begin, data + end);
+    const auto insertion_sort = [data](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin + 1; i < end; ++i) {
+        const std::uint64_t x = data[i];
+        std::size_t j = i;
+        for (; j > begin && data[j - 1] > x; --j) data[j] = data[j - 1];
+        data[j] = x;
       }
-      begin = end;
+    };
+    if (largest <= kSmallBucket) {
+      insertion_sort(0, n);
+    } else {
+      std::size_t begin = 0;
+      for (std::size_t b = 0; b < buckets; ++b) {
+        const std::size_t end = starts[b];
+        if (end - begin <= kSmallBucket) {
+          insertion_sort(begin, end);
+        } else {
+          std::sort(data + begin, data + end);
+        }
+        begin = end;
+      }
     }
   }
   out->erase(std::unique(out->begin(), out->end()), out->end());

@@ -1,0 +1,85 @@
+// Tests of shingle.h's sets against their plain definition: SortUnique (a bucket sort with one
+// insertion pass, or per-bucket sorts when a bucket is large) must equal std::sort + std::unique
+// on uniform hashes, repeats, skewed values and the word shingles of generated text.
+#include "neardup/shingle.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/hash.h"
+#include "neardup/normalize.h"
+#include "neardup/synth_corpus.h"
+
+namespace neardup {
+namespace {
+
+std::vector<std::uint64_t> Reference(std::vector<std::uint64_t> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+void ExpectSortUniqueIsReference(const std::vector<std::uint64_t>& values,
+                                 const std::string& label) {
+  std::vector<std::uint64_t> sorted = values;
+  SortUnique(&sorted);
+  ASSERT_EQ(sorted, Reference(values)) << label << ", " << values.size() << " values";
+}
+
+TEST(Shingle, SortUniqueEqualsSortAndUnique) {
+  std::mt19937_64 random(7);
+  // Sizes around the small-input cut (64), the dense stack buckets' limit (2048) and more.
+  for (const std::size_t n :
+       {0, 1, 2, 63, 64, 65, 100, 1000, 2047, 2048, 2049, 4096, 4097, 9000, 40000}) {
+    std::vector<std::uint64_t> uniform(n);
+    for (std::uint64_t& x : uniform) x = random();
+    ExpectSortUniqueIsReference(uniform, "uniform");
+    std::vector<std::uint64_t> repeats(n);  // each value several times, in random order
+    for (std::uint64_t& x : repeats) x = uniform.empty() ? 0 : uniform[random() % (n / 3 + 1)];
+    ExpectSortUniqueIsReference(repeats, "repeats");
+    std::vector<std::uint64_t> small(n);  // all in the first bucket: the large-bucket path
+    for (std::uint64_t& x : small) x = random() % 1000;
+    ExpectSortUniqueIsReference(small, "small values");
+    std::vector<std::uint64_t> clustered(n);  // a few crowded buckets among uniform ones
+    for (std::size_t i = 0; i < n; ++i) {
+      clustered[i] = i % 4 == 0 ? (random() >> 20) | (std::uint64_t{0xABC} << 52) : uniform[i];
+    }
+    ExpectSortUniqueIsReference(clustered, "clustered");
+    std::vector<std::uint64_t> descending = Reference(uniform);
+    std::reverse(descending.begin(), descending.end());
+    ExpectSortUniqueIsReference(descending, "descending");
+  }
+}
+
+// WordShingles against shingle.h's definition (XXH3 over each window's token hashes, as a set),
+// on the tokens of generated Arabic and English documents.
+TEST(Shingle, WordShinglesOfGeneratedTextEqualDefinition) {
+  Tokenizer tokenizer;
+  std::vector<std::uint64_t> shingles;
+  for (const SynthLanguage language : {SynthLanguage::kArabic, SynthLanguage::kEnglish}) {
+    SynthConfig config;
+    config.seed = 3;
+    config.language = language;
+    config.target_bytes = 1 << 20;
+    for (const Document& doc : SynthDocuments(config)) {
+      const std::vector<std::string_view>& tokens = tokenizer.Tokenize(doc.text);
+      ASSERT_GE(tokens.size(), 5u);
+      std::vector<std::uint64_t> expected;
+      for (std::size_t i = 0; i + 5 <= tokens.size(); ++i) {
+        std::uint64_t window[5];
+        for (std::size_t j = 0; j < 5; ++j) window[j] = Hash64(tokens[i + j], kTokenSeed);
+        expected.push_back(Hash64(window, sizeof(window), kShingleSeed));
+      }
+      WordShingles(tokens, 5, &shingles);
+      ASSERT_EQ(shingles, Reference(expected)) << "document " << doc.id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace neardup
