@@ -178,6 +178,41 @@ TEST(IndexLsh, CandidatePairsAndChoiceDoNotDependOnThreads) {
   }
 }
 
+// Enough pairs (about 10^6, half of them repeated across bands) that the final sort takes its
+// bucketed path: the result must still be every pair that shares a key, sorted and unique.
+TEST(IndexLsh, ManyPairsAreSortedUniqueThroughTheBucketedSort) {
+  const std::size_t n = 40000;
+  const int bands = 3;
+  std::vector<std::uint64_t> keys(n * bands);
+  std::mt19937_64 random(11);
+  std::vector<std::uint32_t> shuffled(n);
+  for (std::uint32_t i = 0; i < n; ++i) shuffled[i] = i;
+  std::shuffle(shuffled.begin(), shuffled.end(), random);
+  for (std::size_t doc = 0; doc < n; ++doc) {
+    keys[doc * bands + 0] = doc / 40;                // buckets of 40 consecutive documents
+    keys[doc * bands + 1] = doc / 40;                // the same pairs again
+    keys[doc * bands + 2] = 1'000'000 + shuffled[doc] / 30;  // buckets of 30 scattered documents
+  }
+  const std::vector<std::uint8_t> eligible(n, 1);
+  std::set<CandidatePair> expected;
+  for (int band = 0; band < bands; ++band) {
+    std::map<std::uint64_t, std::vector<std::uint32_t>> buckets;
+    for (std::size_t doc = 0; doc < n; ++doc) buckets[keys[doc * bands + band]].push_back(static_cast<std::uint32_t>(doc));
+    for (const auto& [key, docs] : buckets) {
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        for (std::size_t j = i + 1; j < docs.size(); ++j) expected.emplace(docs[i], docs[j]);
+      }
+    }
+  }
+  ASSERT_GT(expected.size(), std::size_t{1} << 19);
+  for (int threads : {1, 2}) {
+    tbb::task_arena arena(threads);
+    std::vector<CandidatePair> pairs;
+    arena.execute([&] { pairs = CandidatePairs(keys, bands, eligible); });
+    EXPECT_EQ(pairs, std::vector<CandidatePair>(expected.begin(), expected.end())) << threads << " threads";
+  }
+}
+
 TEST(IndexLsh, HugeBucketCostsLinearPairsAndStaysConnected) {
   const std::size_t n = 20000;
   const std::vector<std::uint64_t> keys(n, 42);  // one band, every document in one bucket

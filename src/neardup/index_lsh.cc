@@ -113,9 +113,63 @@ void RadixSort(int bits, std::vector<std::uint64_t>* keys, std::vector<std::uint
   }
 }
 
+// Sorts `keys`, each below 2^bits, ascending in place: an LSD radix sort, 11 bits per pass,
+// through `scratch` (of the same size).
+void RadixSortInPlace(int bits, std::span<std::uint64_t> keys, std::span<std::uint64_t> scratch) {
+  constexpr int kDigitBits = 11;
+  constexpr std::uint64_t kMask = (std::uint64_t{1} << kDigitBits) - 1;
+  std::span<std::uint64_t> from = keys;
+  std::span<std::uint64_t> to = scratch;
+  for (int shift = 0; shift < bits; shift += kDigitBits) {
+    std::array<std::size_t, kMask + 1> start{};
+    for (const std::uint64_t key : from) ++start[(key >> shift) & kMask];
+    std::size_t sum = 0;
+    for (std::size_t& bucket : start) sum += std::exchange(bucket, sum);
+    for (const std::uint64_t key : from) to[start[(key >> shift) & kMask]++] = key;
+    std::swap(from, to);
+  }
+  if (from.data() != keys.data()) std::copy(from.begin(), from.end(), keys.begin());
+}
+
+// Sorts `pairs` (each below 2^bits) and removes repeats. A large list is distributed once by its
+// top bits into `buffer` (the one pass over main memory), then each of the 2^11 buckets is sorted
+// and made unique on its own, inside the caches, buckets in parallel, and the buckets are packed
+// back: the same result as one LSD sort of the whole list, whose every pass streams the list
+// through memory (story mode's 1 GB index sorted 10^8 pairs that way).
 void SortUnique(int bits, std::vector<std::uint64_t>* pairs, std::vector<std::uint64_t>* buffer) {
-  RadixSort(bits, pairs, buffer);
-  pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+  constexpr int kTopBits = 11;
+  constexpr std::size_t kBuckets = std::size_t{1} << kTopBits;
+  const std::size_t n = pairs->size();
+  if (n < (std::size_t{1} << 18) || bits <= 2 * kTopBits) {
+    RadixSort(bits, pairs, buffer);
+    pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+    return;
+  }
+  const int low_bits = bits - kTopBits;
+  std::vector<std::size_t> starts(kBuckets + 1, 0);
+  for (const std::uint64_t pair : *pairs) ++starts[(pair >> low_bits) + 1];
+  for (std::size_t b = 0; b < kBuckets; ++b) starts[b + 1] += starts[b];
+  buffer->resize(n);
+  {
+    std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
+    for (const std::uint64_t pair : *pairs) (*buffer)[next[pair >> low_bits]++] = pair;
+  }
+  std::vector<std::size_t> unique_counts(kBuckets, 0);
+  tbb::enumerable_thread_specific<std::vector<std::uint64_t>> scratch;
+  tbb::parallel_for(std::size_t{0}, kBuckets, [&](std::size_t b) {
+    const std::span<std::uint64_t> bucket(buffer->data() + starts[b], starts[b + 1] - starts[b]);
+    std::vector<std::uint64_t>& local = scratch.local();
+    if (local.size() < bucket.size()) local.resize(bucket.size());
+    RadixSortInPlace(low_bits, bucket, std::span(local.data(), bucket.size()));
+    unique_counts[b] = static_cast<std::size_t>(std::unique(bucket.begin(), bucket.end()) - bucket.begin());
+  });
+  std::vector<std::size_t> out_starts(kBuckets + 1, 0);
+  for (std::size_t b = 0; b < kBuckets; ++b) out_starts[b + 1] = out_starts[b] + unique_counts[b];
+  pairs->resize(out_starts.back());  // no larger than before: no reallocation
+  tbb::parallel_for(std::size_t{0}, kBuckets, [&](std::size_t b) {
+    std::copy_n(buffer->begin() + static_cast<std::ptrdiff_t>(starts[b]), unique_counts[b],
+                pairs->begin() + static_cast<std::ptrdiff_t>(out_starts[b]));
+  });
 }
 
 // Appends the pairs of one bucket (documents in ascending order) to `pairs`.
