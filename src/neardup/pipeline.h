@@ -2,7 +2,10 @@
 // Run: the whole dedup job, stages in order: read -> clean -> normalize -> shingle -> sketch ->
 // index -> cluster (copy mode), or read -> clean -> story features -> cluster_story (story mode);
 // then the writer. Threads come from a TBB arena of config.threads workers; every parallel stage
-// writes into per-document slots, so the result is identical for any thread count.
+// writes into per-document slots, so the result is identical for any thread count. Run reads in
+// batches through a TBB pipeline and feeds each batch to the clean stage's dump pass while the
+// next is read; copy mode then cleans and sketches each document in one go. The whole dump is
+// held in memory (see pipeline_bounded.h for the run that is not).
 // Throws Error for run-fatal problems (nothing is written then); rejects bad documents as data.
 #include <string>
 #include <vector>

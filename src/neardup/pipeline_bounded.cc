@@ -11,9 +11,8 @@
 #endif
 
 #include <algorithm>
-#include <array>
 #include <chrono>
-#include <cstring>
+#include <cstdio>
 #include <memory>
 
 #include "neardup/clean_boilerplate.h"
