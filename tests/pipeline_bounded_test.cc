@@ -13,6 +13,7 @@
 #include "neardup/pipeline.h"
 #include "neardup/spill_files.h"
 #include "neardup/synth_corpus.h"
+#include "testing/documents.h"
 #include "testing/files.h"
 
 namespace neardup {
@@ -204,27 +205,7 @@ TEST(DocumentSpill, RoundTripsEveryFieldInBatches) {
   }
   EXPECT_FALSE(spill.Read(4000, &batch));
   EXPECT_GE(batches, 3u);
-  ASSERT_EQ(back.size(), docs.size());
-  for (std::size_t i = 0; i < docs.size(); ++i) {
-    SCOPED_TRACE(i);
-    EXPECT_EQ(back[i].ordinal, docs[i].ordinal);
-    EXPECT_EQ(back[i].id, docs[i].id);
-    EXPECT_EQ(back[i].id_is_number, docs[i].id_is_number);
-    EXPECT_EQ(back[i].source.ToString(), docs[i].source.ToString());
-    EXPECT_EQ(back[i].text, docs[i].text);
-    EXPECT_EQ(back[i].extra_fields, docs[i].extra_fields);
-    EXPECT_EQ(back[i].rejected, docs[i].rejected);
-    EXPECT_EQ(back[i].reject_detail, docs[i].reject_detail);
-    EXPECT_EQ(back[i].utf8_repairs, docs[i].utf8_repairs);
-    EXPECT_EQ(back[i].time, docs[i].time);
-    ASSERT_EQ(back[i].removed.size(), docs[i].removed.size());
-    for (std::size_t k = 0; k < docs[i].removed.size(); ++k) {
-      EXPECT_EQ(back[i].removed[k].first_line, docs[i].removed[k].first_line);
-      EXPECT_EQ(back[i].removed[k].last_line, docs[i].removed[k].last_line);
-      EXPECT_EQ(back[i].removed[k].content_lines, docs[i].removed[k].content_lines);
-      EXPECT_EQ(back[i].removed[k].reason, docs[i].removed[k].reason);
-    }
-  }
+  testing::ExpectSameDocuments(back, docs, "read back");
 }
 
 TEST(DocumentSpill, UnwritableFolderIsAnErrorNamingIt) {

@@ -7,6 +7,7 @@
 #include "neardup/error.h"
 #include "neardup/pipeline.h"
 #include "neardup/write_outputs.h"
+#include "testing/documents.h"
 #include "testing/files.h"
 
 namespace neardup {
@@ -248,27 +249,7 @@ TEST(ReadInputs, TxtDocumentsKeepNulCrlfAndLoneCrAndLoseTheirBom) {
 namespace neardup {
 namespace {
 
-// Every field the read stage fills, compared one by one so a failure names the field.
-void ExpectSameDocuments(const std::vector<Document>& got, const std::vector<Document>& want,
-                         const std::string& label) {
-  ASSERT_EQ(got.size(), want.size()) << label;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    const Document& a = got[i];
-    const Document& b = want[i];
-    SCOPED_TRACE(label + ", document " + std::to_string(i));
-    EXPECT_EQ(a.id, b.id);
-    EXPECT_EQ(a.id_is_number, b.id_is_number);
-    EXPECT_EQ(a.ordinal, b.ordinal);
-    EXPECT_EQ(a.source.file, b.source.file);
-    EXPECT_EQ(a.source.line, b.source.line);
-    EXPECT_EQ(a.text, b.text);
-    EXPECT_EQ(a.extra_fields, b.extra_fields);
-    EXPECT_EQ(a.rejected, b.rejected);
-    EXPECT_EQ(a.reject_detail, b.reject_detail);
-    EXPECT_EQ(a.utf8_repairs, b.utf8_repairs);
-    EXPECT_EQ(a.time, b.time);
-  }
-}
+using testing::ExpectSameDocuments;
 
 void ExpectSameStats(const ReadStats& got, const ReadStats& want, const std::string& label) {
   EXPECT_EQ(got.files, want.files) << label;

@@ -78,32 +78,16 @@ ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
   std::vector<std::uint8_t> eligible(n, 0);
   tbb::enumerable_thread_specific<SketchWorker> workers;
-  tbb::enumerable_thread_specific<Clock::duration> clean_times;
   const auto start = Clock::now();
   if (progress != nullptr) progress->Stage(cleaner != nullptr ? "clean, normalize, shingle, sketch" : "normalize, shingle, sketch", n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t i) {
     Document& doc = (*docs)[i];
     if (progress != nullptr) progress->Add(1, doc.text.size());
-    if (cleaner != nullptr && !doc.rejected) {
-      const auto clean_start = Clock::now();
-      cleaner->Clean(&doc);
-      clean_times.local() += Clock::now() - clean_start;
-    }
     const auto keys = std::span(band_keys).subspan(i * lsh.bands, lsh.bands);
-    eligible[i] = sketcher.Sketch(&doc, &workers.local(), &shingle_sets[i], keys) ? 1 : 0;
+    eligible[i] = sketcher.CleanAndSketch(cleaner, &doc, &workers.local(), &shingle_sets[i], keys) ? 1 : 0;
   });
-  // The loop's wall time, split between cleaning and the three sketch stages by thread time.
-  const double wall = Seconds(Clock::now() - start);
-  Clock::duration clean_time{}, sketch_time{};
-  for (const Clock::duration& spent : clean_times) clean_time += spent;
-  for (const SketchWorker& worker : workers) sketch_time += worker.normalize + worker.shingle + worker.sketch;
-  const double busy = Seconds(clean_time + sketch_time);
-  const double clean_share = busy > 0 ? Seconds(clean_time) / busy : 0;
-  if (cleaner != nullptr) {
-    report->stages.push_back(
-        StageMeasure{"clean", Seconds(dump_time) + wall * clean_share, report->read_stats.bytes, n});
-  }
-  ReportSketchStages(workers, wall * (1 - clean_share), TextBytes(*docs), n, report);
+  ReportSketchStages(workers, Seconds(Clock::now() - start), cleaner != nullptr, Seconds(dump_time),
+                     report->read_stats.bytes, TextBytes(*docs), n, report);
   std::vector<CandidatePair> candidates;
   if (progress != nullptr) progress->Stage("index and cluster", 0);
   {

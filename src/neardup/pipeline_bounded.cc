@@ -269,7 +269,6 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
     eligible.reserve(documents);
     std::uint64_t text_bytes = 0;
     tbb::enumerable_thread_specific<SketchWorker> workers;
-    tbb::enumerable_thread_specific<Clock::duration> clean_times;
     {
       if (progress != nullptr) progress->Stage("clean, normalize, shingle, sketch", documents);
       const auto pass_start = Clock::now();
@@ -285,13 +284,9 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
             tbb::parallel_for(std::size_t{0}, m, [&](std::size_t i) {
               Document& doc = batch->docs[i];
               if (progress != nullptr) progress->Add(1, doc.text.size());
-              if (cleaner && !doc.rejected) {
-                const auto clean_start = Clock::now();
-                cleaner->Clean(&doc);
-                clean_times.local() += Clock::now() - clean_start;
-              }
               const auto keys = std::span(batch->keys).subspan(i * bands, bands);
-              batch->eligible[i] = sketcher.Sketch(&doc, &workers.local(), &batch->shingles[i], keys) ? 1 : 0;
+              batch->eligible[i] =
+                  sketcher.CleanAndSketch(cleaner.get(), &doc, &workers.local(), &batch->shingles[i], keys) ? 1 : 0;
             });
           },
           [&](SketchBatch* batch) {
@@ -310,19 +305,8 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
       clean_spill.Flush();
       shingle_spill.Flush();
       key_spill.Flush();
-      // The pass's wall time, split between cleaning and the three sketch stages by thread time.
-      Clock::duration clean_time{};
-      for (const Clock::duration& spent : clean_times) clean_time += spent;
-      Clock::duration sketch_time{};
-      for (const SketchWorker& worker : workers) sketch_time += worker.normalize + worker.shingle + worker.sketch;
-      const double wall = Seconds(Clock::now() - pass_start);
-      const double busy = Seconds(clean_time + sketch_time);
-      const double clean_share = busy > 0 ? Seconds(clean_time) / busy : 0;
-      if (config.clean) {
-        report.stages.push_back(StageMeasure{"clean", spilled.clean_seconds + wall * clean_share,
-                                             report.read_stats.bytes, documents});
-      }
-      ReportSketchStages(workers, wall * (1 - clean_share), text_bytes, documents, &report);
+      ReportSketchStages(workers, Seconds(Clock::now() - pass_start), cleaner != nullptr, spilled.clean_seconds,
+                         report.read_stats.bytes, text_bytes, documents, &report);
     }
     spilled.cleaner.reset();
     ReleaseFreedMemory();

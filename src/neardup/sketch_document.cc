@@ -38,4 +38,14 @@ bool DocumentSketcher::Sketch(Document* doc, SketchWorker* worker, std::vector<s
   return sketched;
 }
 
+bool DocumentSketcher::CleanAndSketch(const BoilerplateCleaner* cleaner, Document* doc, SketchWorker* worker,
+                                      std::vector<std::uint64_t>* shingles, std::span<std::uint64_t> keys) const {
+  if (cleaner != nullptr && !doc->rejected) {
+    const auto start = Clock::now();
+    cleaner->Clean(doc);
+    worker->clean += Clock::now() - start;
+  }
+  return Sketch(doc, worker, shingles, keys);
+}
+
 }  // namespace neardup

@@ -55,7 +55,6 @@ class DocumentSpill {
   // the end. Reads through a buffer, so `Write` must be finished (Flush) before the first Read.
   bool Read(std::size_t max_bytes, std::vector<Document>* batch);
   std::uint64_t bytes() const { return file_.size(); }
-  std::uint64_t documents() const { return written_; }
 
  private:
   SpillFile file_;
