@@ -3,10 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -16,7 +18,11 @@ namespace neardup {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr std::size_t kBufferLimit = 1 << 20;
+// O_DIRECT wants memory, file offsets and sizes aligned; 4 KiB suits 512 B and 4 KiB sectors.
+constexpr std::size_t kBlockBytes = 4096;
+// The buffer starts small (most outputs are small) and doubles at each flush up to the limit.
+constexpr std::size_t kFirstBufferBytes = 64 << 10;
+constexpr std::size_t kBufferLimit = 4 << 20;
 
 // The temp paths of live AtomicFiles, readable from a signal handler: fixed slots, claimed with an
 // atomic flag. This is the one piece of process-wide state, because a signal handler has no other
@@ -77,7 +83,10 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
   temp_name.append(path.filename().string()).append(".tmp.").append(std::to_string(::getpid()));
   temp_path_ = (dir / temp_name).string();
   registry_slot_ = RegisterTemp(temp_path_);
-  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+  fd_ = ::open(temp_path_.c_str(), kFlags | O_DIRECT, 0644);
+  direct_ = fd_ >= 0;
+  if (fd_ < 0 && errno == EINVAL) fd_ = ::open(temp_path_.c_str(), kFlags, 0644);
   if (fd_ < 0) {
     UnregisterTemp(registry_slot_);
     throw Error(WithErrno(final_path_ + ": cannot create output", errno));
@@ -91,19 +100,46 @@ AtomicFile::~AtomicFile() {
   UnregisterTemp(registry_slot_);
 }
 
+void AtomicFile::FreeAligned::operator()(char* p) const { std::free(p); }
+
 void AtomicFile::Write(std::string_view bytes) {
-  if (bytes.size() >= kBufferLimit) {  // large writes go straight to the file, uncopied
-    Flush();
-    WriteAll(bytes);
-    return;
+  while (!bytes.empty()) {
+    if (buffer_size_ == buffer_capacity_) {
+      Flush(/*last=*/false);
+      if (buffer_size_ == 0 && buffer_capacity_ < kBufferLimit) {  // grow while empty: no copy
+        buffer_capacity_ = buffer_capacity_ == 0 ? kFirstBufferBytes : 2 * buffer_capacity_;
+        buffer_.reset(static_cast<char*>(std::aligned_alloc(kBlockBytes, buffer_capacity_)));
+        if (!buffer_) throw Error(final_path_ + ": out of memory for the output buffer");
+      }
+    }
+    const std::size_t n = std::min(bytes.size(), buffer_capacity_ - buffer_size_);
+    std::memcpy(buffer_.get() + buffer_size_, bytes.data(), n);
+    buffer_size_ += n;
+    bytes.remove_prefix(n);
   }
-  buffer_.append(bytes);
-  if (buffer_.size() >= kBufferLimit) Flush();
 }
 
-void AtomicFile::Flush() {
-  WriteAll(buffer_);
-  buffer_.clear();
+void AtomicFile::Flush(bool last) {
+  const std::size_t whole = direct_ ? buffer_size_ - buffer_size_ % kBlockBytes : buffer_size_;
+  WriteAll(std::string_view(buffer_.get(), whole));
+  const std::size_t rest = buffer_size_ - whole;
+  if (rest > 0 && last) {  // the partial last block goes through the page cache
+    StopDirect();
+    WriteAll(std::string_view(buffer_.get() + whole, rest));
+    buffer_size_ = 0;
+    return;
+  }
+  if (rest > 0) std::memmove(buffer_.get(), buffer_.get() + whole, rest);
+  buffer_size_ = rest;
+}
+
+void AtomicFile::StopDirect() {
+  if (!direct_) return;
+  direct_ = false;
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT) < 0) {
+    throw Error(WithErrno(final_path_ + ": cannot turn off O_DIRECT", errno));
+  }
 }
 
 void AtomicFile::WriteAll(std::string_view bytes) {
@@ -112,6 +148,10 @@ void AtomicFile::WriteAll(std::string_view bytes) {
     ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EINVAL && direct_) {  // O_DIRECT refused after all (alignment): page cache
+        StopDirect();
+        continue;
+      }
       if (errno == EPIPE && final_path_ == "-") throw BrokenPipe();
       throw Error(WithErrno(final_path_ + ": write failed", errno));
     }
@@ -120,7 +160,7 @@ void AtomicFile::WriteAll(std::string_view bytes) {
 }
 
 void AtomicFile::Commit() {
-  Flush();
+  Flush(/*last=*/true);
   if (final_path_ == "-") return;
   if (::fsync(fd_) != 0) throw Error(WithErrno(final_path_ + ": fsync failed", errno));
   if (::close(fd_) != 0) {
