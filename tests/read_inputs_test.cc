@@ -174,6 +174,33 @@ TEST(ReadInputs, BadLinesAreRejectedWithReasonAndTheRestIsRead) {
   for (const Document& doc : docs) EXPECT_EQ(doc.ordinal, static_cast<std::uint64_t>(&doc - docs.data()));
 }
 
+// The parser looks for invalid UTF-8 only when the JSON parser refuses a line: a big-integer id (a
+// number error for the JSON validator) or a malformed line with invalid bytes must still be
+// repaired first and then judged as before.
+TEST(ReadInputs, InvalidUtf8IsRepairedBeforeTheLineIsJudged) {
+  TempDir dir;
+  std::string lines;
+  lines += "{\"id\":18446744073709551618,\"text\":\"big \xFF id\",\"n\":[1, 2]}\n";  // 1
+  lines += "{\"id\":\"trunc\",\"text\":\"bad \xC3 and unterminated\n";              // 2
+  lines += "{\"id\":\"key\",\"te\xFFxt\":\"a\",\"text\":\"b\"}\n";                   // 3
+  WriteFile(dir / "bad.jsonl", lines);
+  ReadStats stats;
+  const std::vector<Document> docs = ReadInputs({dir / "bad.jsonl"}, ReadConfig{}, &stats);
+  ASSERT_EQ(docs.size(), 3u);
+  EXPECT_FALSE(docs[0].rejected.has_value());
+  EXPECT_EQ(docs[0].id, "18446744073709551618");
+  EXPECT_EQ(docs[0].text, "big \xEF\xBF\xBD id");
+  EXPECT_EQ(docs[0].utf8_repairs, 1u);
+  EXPECT_EQ(docs[0].extra_fields, ",\"n\":[1, 2]");
+  ASSERT_TRUE(docs[1].rejected.has_value());
+  EXPECT_EQ(*docs[1].rejected, RejectReason::kMalformedJson);
+  EXPECT_EQ(docs[1].utf8_repairs, 1u);
+  EXPECT_FALSE(docs[2].rejected.has_value());
+  EXPECT_EQ(docs[2].text, "b");
+  EXPECT_EQ(docs[2].extra_fields, ",\"te\xEF\xBF\xBDxt\":\"a\"");
+  EXPECT_EQ(docs[2].utf8_repairs, 1u);
+}
+
 TEST(ReadInputs, RejectPolicyForInvalidUtf8NamesTheByte) {
   TempDir dir;
   WriteFile(dir / "bad.jsonl", "{\"id\":\"x\",\"text\":\"ok \x80 no\"}\n{\"id\":\"y\",\"text\":\"fine\"}\n");

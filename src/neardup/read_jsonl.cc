@@ -86,7 +86,13 @@ struct JsonlParser::Impl {
   simdjson::dom::parser validator;
   simdjson::ondemand::parser reader;
   std::string repaired;
-  simdjson::padded_string padded;
+  std::string padded_line;  // the line being parsed, then SIMDJSON_PADDING bytes (reused)
+
+  simdjson::padded_string_view Pad(std::string_view line) {
+    padded_line.assign(line);
+    padded_line.append(simdjson::SIMDJSON_PADDING, '\0');
+    return simdjson::padded_string_view(padded_line.data(), line.size(), padded_line.size());
+  }
 
   void Reject(Document* doc, RejectReason reason, std::string detail) {
     doc->rejected = reason;
@@ -94,14 +100,21 @@ struct JsonlParser::Impl {
   }
 
   void Parse(std::string_view line, Document* doc) {
-    const std::size_t invalid_at = FindInvalidUtf8(line);
-    if (invalid_at != std::string_view::npos) {
-      repaired.clear();
-      doc->utf8_repairs = RepairUtf8(line, &repaired);
-      line = repaired;
-    }
-    padded = simdjson::padded_string(line);
+    simdjson::padded_string_view padded = Pad(line);
     auto validated = validator.parse(padded);
+    // The DOM parser checks UTF-8 as it goes (a line it accepts, or whose only fault is a big
+    // integer, is valid UTF-8), so the line is searched for invalid UTF-8 only when it fails;
+    // invalid bytes are then repaired and the repaired line parsed.
+    std::size_t invalid_at = std::string_view::npos;
+    if (validated.error() != simdjson::SUCCESS && validated.error() != simdjson::NUMBER_ERROR) {
+      invalid_at = FindInvalidUtf8(line);
+      if (invalid_at != std::string_view::npos) {
+        repaired.clear();
+        doc->utf8_repairs = RepairUtf8(line, &repaired);
+        padded = Pad(repaired);
+        validated = validator.parse(padded);
+      }
+    }
     // An integer beyond 64 bits (a big numeric id) is valid JSON that the DOM parser reports as a
     // number error; such a line is read by the on-demand parser alone, with its top-level values
     // checked below (a malformed number nested inside a passed-through container is not seen then).
