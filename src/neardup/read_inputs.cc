@@ -102,7 +102,7 @@ bool IsBlank(std::string_view line) {
 }
 
 // A .txt file's content -> its document (doc->source and ordinal are set).
-void MakeTxtDocument(const InputFile& file, const std::string& content, const ReadConfig& config,
+void MakeTxtDocument(const InputFile& file, std::string_view content, const ReadConfig& config,
                      Document* doc) {
   doc->id = file.txt_id;
   std::string_view text = content;
@@ -121,10 +121,10 @@ void MakeTxtDocument(const InputFile& file, const std::string& content, const Re
   }
 }
 
-// A JSONL line -> its document (doc->source and ordinal are set).
+// A JSONL line, padded as RawBatch pads it -> its document (doc->source and ordinal are set).
 void MakeJsonlDocument(std::string_view line, const ReadConfig& config, JsonlParser& parser,
                        Document* doc) {
-  parser.Parse(line, doc);
+  parser.ParsePadded(line, doc);
   if (!doc->rejected && doc->text.size() > config.max_doc_bytes) {
     doc->rejected = RejectReason::kTooLarge;
     doc->reject_detail = "text of " + std::to_string(doc->text.size()) + " bytes is above --max-doc-bytes";
@@ -132,11 +132,50 @@ void MakeJsonlDocument(std::string_view line, const ReadConfig& config, JsonlPar
   }
 }
 
-// A document as read, before parsing: one JSONL line or one .txt file's content.
+// A document as read, before parsing: one JSONL line or one .txt file's content, in a RawBatch.
 struct RawDocument {
-  std::string text;
+  std::size_t offset = 0;  // of the text in RawBatch::bytes
+  std::size_t size = 0;
   std::size_t file = 0;    // index in the expanded file list
   std::uint64_t line = 0;  // 1-based line of a JSONL file; 0 for a .txt file
+};
+
+// Raw documents in one buffer, each text followed by JsonlParser::kPaddingBytes zero bytes so that
+// a JSONL line is parsed where it is: no allocation per document, and the buffer's capacity is
+// kept from one batch to the next.
+struct RawBatch {
+  std::string bytes;
+  std::vector<RawDocument> docs;
+  std::uint64_t text_bytes = 0;
+
+  void Add(std::string_view text, std::size_t file, std::uint64_t line) {
+    docs.push_back({bytes.size(), text.size(), file, line});
+    bytes.append(text);
+    bytes.append(JsonlParser::kPaddingBytes, '\0');
+    text_bytes += text.size();
+  }
+  std::string_view Text(const RawDocument& doc) const { return {bytes.data() + doc.offset, doc.size}; }
+  std::size_t size() const { return docs.size(); }
+  bool empty() const { return docs.empty(); }
+  // Empties the batch; its buffer is kept unless over `keep_bytes` (after a huge document).
+  void Clear(std::size_t keep_bytes) {
+    if (bytes.capacity() > keep_bytes) std::string().swap(bytes);
+    bytes.clear();
+    docs.clear();
+    text_bytes = 0;
+  }
+  void Swap(RawBatch& other) {
+    bytes.swap(other.bytes);
+    docs.swap(other.docs);
+    std::swap(text_bytes, other.text_bytes);
+  }
+  // Moves documents [count, size()) to the end of `rest`, keeping the first `count`.
+  void MoveTailTo(std::size_t count, RawBatch* rest) {
+    for (std::size_t i = count; i < docs.size(); ++i) rest->Add(Text(docs[i]), docs[i].file, docs[i].line);
+    for (std::size_t i = count; i < docs.size(); ++i) text_bytes -= docs[i].size;
+    if (count < docs.size()) bytes.resize(docs[count].offset);
+    docs.resize(count);
+  }
 };
 
 // Where an id was first used: enough to rebuild its Location.
@@ -232,12 +271,12 @@ struct InputReader::Impl {
       : config(read_config), files(Expand(paths, &stats)), parsers(config) {}
 
   bool Next(std::size_t max_bytes, std::vector<Document>* batch, Progress* progress);
-  std::vector<RawDocument> Take(std::size_t max_bytes);
-  void ReadAhead(std::size_t max_bytes, std::vector<RawDocument>* out);
-  void ReadUntil(std::size_t max_bytes, std::vector<RawDocument>* out);
+  void Take(std::size_t max_bytes);
+  void ReadAhead(std::size_t max_bytes, RawBatch* out);
+  void ReadUntil(std::size_t max_bytes, RawBatch* out);
   void CountLineBytes();
-  void Parse(std::vector<RawDocument>* raw, std::vector<Document>* batch);
-  void CheckIds(const std::vector<RawDocument>& raw, std::vector<Document>* batch);
+  void Parse(const RawBatch& raw, std::vector<Document>* batch);
+  void CheckIds(const RawBatch& raw, std::vector<Document>* batch);
 
   ReadStats stats;  // before `files`: Expand counts the skipped files
   ReadConfig config;
@@ -249,7 +288,8 @@ struct InputReader::Impl {
   std::unique_ptr<LineReader> lines;
   std::uint64_t lines_bytes_counted = 0;  // of lines->bytes_read(), already in stats.bytes
   bool at_end = false;
-  std::vector<RawDocument> ahead;
+  RawBatch current;  // the batch being parsed
+  RawBatch ahead;    // read ahead while `current` is parsed
   std::exception_ptr read_error;  // what stopped reading; thrown once the documents before it are out
 
   // Documents handed out, and every id seen.
@@ -260,47 +300,40 @@ struct InputReader::Impl {
 
 bool InputReader::Impl::Next(std::size_t max_bytes, std::vector<Document>* batch, Progress* progress) {
   batch->clear();
-  std::vector<RawDocument> raw = Take(max_bytes);
-  if (raw.empty()) return false;
-  std::uint64_t bytes = 0;
-  for (const RawDocument& item : raw) bytes += item.text.size();
+  Take(max_bytes);
+  if (current.empty()) return false;
   tbb::task_group reading;  // reads the next batch while this one is parsed
   if (!at_end && read_error == nullptr) reading.run([this, max_bytes] { ReadAhead(max_bytes, &ahead); });
   try {
-    Parse(&raw, batch);
+    Parse(current, batch);
   } catch (...) {
     reading.wait();
     throw;
   }
   reading.wait();
-  CheckIds(raw, batch);
-  if (progress != nullptr) progress->Add(batch->size(), bytes);
+  CheckIds(current, batch);
+  if (progress != nullptr) progress->Add(batch->size(), current.text_bytes);
   return true;
 }
 
-// The next batch of raw documents: what was read ahead, then read now when that is not enough.
-// After a read error, the documents read before it still make a (short) batch; then it is thrown.
-std::vector<RawDocument> InputReader::Impl::Take(std::size_t max_bytes) {
+// Makes `current` the next batch of raw documents: what was read ahead, then read now when that is
+// not enough. After a read error, the documents read before it still make a (short) batch; then it
+// is thrown. `ahead` gets the buffers of the batch before, to be refilled.
+void InputReader::Impl::Take(std::size_t max_bytes) {
   std::size_t count = 0;
   std::size_t bytes = 0;
   auto full = [&] { return count > 0 && bytes >= max_bytes; };
-  while (count < ahead.size() && !full()) bytes += ahead[count++].text.size();
-  std::vector<RawDocument> raw;
-  if (count == ahead.size()) {
-    raw.swap(ahead);
-  } else {
-    const auto end = ahead.begin() + static_cast<std::ptrdiff_t>(count);
-    raw.assign(std::make_move_iterator(ahead.begin()), std::make_move_iterator(end));
-    ahead.erase(ahead.begin(), end);
-  }
-  if (!full() && read_error == nullptr) ReadAhead(max_bytes - bytes, &raw);  // bytes < max_bytes, or none
-  if (raw.empty() && read_error != nullptr) std::rethrow_exception(read_error);
-  return raw;
+  while (count < ahead.size() && !full()) bytes += ahead.docs[count++].size;
+  current.Clear(/*keep_bytes=*/2 * max_bytes + (1u << 20));
+  current.Swap(ahead);
+  if (count < current.size()) current.MoveTailTo(count, &ahead);  // a smaller batch than read ahead
+  if (!full() && read_error == nullptr) ReadAhead(max_bytes - bytes, &current);  // bytes < max_bytes, or none
+  if (current.empty() && read_error != nullptr) std::rethrow_exception(read_error);
 }
 
 // Appends raw documents to *out until one reaches `max_bytes` of text in all, or the input ends.
 // An error (e.g. a truncated stream) stops it and is kept in read_error.
-void InputReader::Impl::ReadAhead(std::size_t max_bytes, std::vector<RawDocument>* out) {
+void InputReader::Impl::ReadAhead(std::size_t max_bytes, RawBatch* out) {
   try {
     ReadUntil(max_bytes, out);
   } catch (...) {
@@ -309,8 +342,10 @@ void InputReader::Impl::ReadAhead(std::size_t max_bytes, std::vector<RawDocument
   if (lines != nullptr) CountLineBytes();
 }
 
-void InputReader::Impl::ReadUntil(std::size_t max_bytes, std::vector<RawDocument>* out) {
+void InputReader::Impl::ReadUntil(std::size_t max_bytes, RawBatch* out) {
   std::size_t bytes = 0;
+  // Room for the batch and its padding (news documents of a few KB), so that it seldom grows.
+  out->bytes.reserve(out->bytes.size() + max_bytes + max_bytes / 16 + (64u << 10));
   while (!at_end) {
     if (lines == nullptr) {
       if (next_file == files.size()) {
@@ -326,8 +361,8 @@ void InputReader::Impl::ReadUntil(std::size_t max_bytes, std::vector<RawDocument
         continue;
       }
       auto source = OpenByteSource(file.path);
-      out->push_back({ReadAll(*source), index, 0});
-      stats.bytes += out->back().text.size();
+      out->Add(ReadAll(*source), index, 0);
+      stats.bytes += out->docs.back().size;
     } else {
       std::string_view line;
       if (!lines->Next(&line)) {
@@ -340,9 +375,9 @@ void InputReader::Impl::ReadUntil(std::size_t max_bytes, std::vector<RawDocument
         ++stats.blank_lines;
         continue;
       }
-      out->push_back({std::string(line), next_file - 1, lines->line_number()});
+      out->Add(line, next_file - 1, lines->line_number());
     }
-    bytes += out->back().text.size();
+    bytes += out->docs.back().size;
     if (bytes >= max_bytes) break;
   }
 }
@@ -352,34 +387,34 @@ void InputReader::Impl::CountLineBytes() {
   lines_bytes_counted = lines->bytes_read();
 }
 
-// Raw documents -> documents with their ordinals, in parallel; frees the raw texts.
-void InputReader::Impl::Parse(std::vector<RawDocument>* raw, std::vector<Document>* batch) {
-  batch->resize(raw->size());
-  id_hashes.resize(raw->size());
+// Raw documents -> documents with their ordinals, in parallel.
+void InputReader::Impl::Parse(const RawBatch& raw, std::vector<Document>* batch) {
+  batch->resize(raw.size());
+  id_hashes.resize(raw.size());
   const std::uint64_t first = next_ordinal;
-  tbb::parallel_for(std::size_t{0}, raw->size(), [&](std::size_t i) {
-    RawDocument& item = (*raw)[i];
+  tbb::parallel_for(std::size_t{0}, raw.size(), [&](std::size_t i) {
+    const RawDocument& item = raw.docs[i];
     Document& doc = (*batch)[i];
     const InputFile& file = files[item.file];
     doc.ordinal = first + i;
     doc.source = Location{file.path, item.line};
     if (file.is_txt) {
-      MakeTxtDocument(file, item.text, config, &doc);
+      MakeTxtDocument(file, raw.Text(item), config, &doc);
     } else {
-      MakeJsonlDocument(item.text, config, parsers.local(), &doc);
+      MakeJsonlDocument(raw.Text(item), config, parsers.local(), &doc);
     }
     id_hashes[i] = IdSet::Hash(doc.id);
-    std::string().swap(item.text);
   });
-  next_ordinal += raw->size();
+  next_ordinal += raw.size();
 }
 
 // In input order: rejects a document whose id an earlier one used, and counts the repairs.
-void InputReader::Impl::CheckIds(const std::vector<RawDocument>& raw, std::vector<Document>* batch) {
+void InputReader::Impl::CheckIds(const RawBatch& raw, std::vector<Document>* batch) {
   for (std::size_t i = 0; i < batch->size(); ++i) {
     Document& doc = (*batch)[i];
     stats.utf8_repairs += doc.utf8_repairs;
-    const std::optional<FirstUse> earlier = ids.Insert(doc.id, id_hashes[i], {raw[i].file, raw[i].line});
+    const RawDocument& item = raw.docs[i];
+    const std::optional<FirstUse> earlier = ids.Insert(doc.id, id_hashes[i], {item.file, item.line});
     if (earlier && !doc.rejected) {
       doc.rejected = RejectReason::kDuplicateId;
       doc.reject_detail = "id already used by " + Location{files[earlier->file].path, earlier->line}.ToString();

@@ -87,6 +87,7 @@ struct JsonlParser::Impl {
   simdjson::ondemand::parser reader;
   std::string repaired;
   std::string padded_line;  // the line being parsed, then SIMDJSON_PADDING bytes (reused)
+  std::string extra;        // the extra fields being gathered, copied to the document once
 
   simdjson::padded_string_view Pad(std::string_view line) {
     padded_line.assign(line);
@@ -99,8 +100,8 @@ struct JsonlParser::Impl {
     doc->reject_detail = std::move(detail);
   }
 
-  void Parse(std::string_view line, Document* doc) {
-    simdjson::padded_string_view padded = Pad(line);
+  // `padded`: the line with its padding (Pad(line), or the caller's own when it has some).
+  void Parse(std::string_view line, simdjson::padded_string_view padded, Document* doc) {
     auto validated = validator.parse(padded);
     // The DOM parser checks UTF-8 as it goes (a line it accepts, or whose only fault is a big
     // integer, is valid UTF-8), so the line is searched for invalid UTF-8 only when it fails;
@@ -132,6 +133,7 @@ struct JsonlParser::Impl {
     bool have_text = false;
     bool have_id = false;
     std::string bad_id;
+    extra.clear();
     auto document = reader.iterate(padded);
     simdjson::ondemand::object object;
     if (document.get_object().get(object) != simdjson::SUCCESS) {
@@ -185,11 +187,12 @@ struct JsonlParser::Impl {
         std::string_view time;
         if (value.get_string().get(time) == simdjson::SUCCESS) doc->time.assign(time);
       }
-      doc->extra_fields.push_back(',');
-      AppendJsonString(&doc->extra_fields, key_copy);
-      doc->extra_fields.push_back(':');
-      doc->extra_fields.append(TrimJson(raw));
+      extra.push_back(',');
+      AppendJsonString(&extra, key_copy);
+      extra.push_back(':');
+      extra.append(TrimJson(raw));
     }
+    doc->extra_fields.assign(extra);
     if (!have_id) doc->id = doc->source.ToString();
     if (doc->rejected) return;
     if (!bad_id.empty()) {
@@ -206,13 +209,22 @@ struct JsonlParser::Impl {
   }
 };
 
+static_assert(JsonlParser::kPaddingBytes >= simdjson::SIMDJSON_PADDING);
+
 JsonlParser::JsonlParser(const ReadConfig& config) : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
 }
 JsonlParser::~JsonlParser() = default;
 
-void JsonlParser::Parse(std::string_view line, Document* doc) {
-  impl_->Parse(line, doc);
+void JsonlParser::Parse(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/false, doc); }
+
+void JsonlParser::ParsePadded(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/true, doc); }
+
+void JsonlParser::ParseIn(std::string_view line, bool padded, Document* doc) {
+  impl_->Parse(line,
+               padded ? simdjson::padded_string_view(line.data(), line.size(), line.size() + kPaddingBytes)
+                      : impl_->Pad(line),
+               doc);
   // A huge line leaves the parsers with buffers of its size (the DOM tape alone is several times
   // the line): start afresh so that one 200 MB document does not pin that memory for the run.
   constexpr std::size_t kKeepCapacity = 16u << 20;

@@ -6,6 +6,7 @@
 // U+FFFD before parsing (counted) or, under InvalidUtf8Policy::kReject, rejects the document.
 // A bad line never throws: the document comes back with `rejected` set and a reason.
 // One JsonlParser per thread.
+#include <cstddef>
 #include <memory>
 #include <string_view>
 
@@ -23,8 +24,13 @@ class JsonlParser {
 
   // Fills `doc` (id, text, extra_fields, time, rejection) from `line`; doc->source must be set.
   void Parse(std::string_view line, Document* doc);
+  // The same, for a line followed in memory by at least kPaddingBytes readable bytes (of any value):
+  // parsed where it is, without the copy Parse() makes to pad it.
+  static constexpr std::size_t kPaddingBytes = 64;
+  void ParsePadded(std::string_view line, Document* doc);
 
  private:
+  void ParseIn(std::string_view line, bool padded, Document* doc);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
