@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 
 #include "neardup/error.h"
 
@@ -20,9 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 // O_DIRECT wants memory, file offsets and sizes aligned; 4 KiB suits 512 B and 4 KiB sectors.
 constexpr std::size_t kBlockBytes = 4096;
-// The buffer starts small (most outputs are small) and doubles at each flush up to the limit.
+// The buffers start small (most outputs are small) and double at each hand-off up to the limit.
 constexpr std::size_t kFirstBufferBytes = 64 << 10;
-constexpr std::size_t kBufferLimit = 4 << 20;
+constexpr std::size_t kBufferLimit = 2 << 20;
 
 // The temp paths of live AtomicFiles, readable from a signal handler: fixed slots, claimed with an
 // atomic flag. This is the one piece of process-wide state, because a signal handler has no other
@@ -94,6 +95,7 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
 }
 
 AtomicFile::~AtomicFile() {
+  if (pending_.valid()) pending_.wait();  // its error, if any, no longer matters
   if (final_path_ == "-") return;
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temp_path_.c_str());
@@ -104,33 +106,44 @@ void AtomicFile::FreeAligned::operator()(char* p) const { std::free(p); }
 
 void AtomicFile::Write(std::string_view bytes) {
   while (!bytes.empty()) {
-    if (buffer_size_ == buffer_capacity_) {
-      Flush(/*last=*/false);
-      if (buffer_size_ == 0 && buffer_capacity_ < kBufferLimit) {  // grow while empty: no copy
-        buffer_capacity_ = buffer_capacity_ == 0 ? kFirstBufferBytes : 2 * buffer_capacity_;
-        buffer_.reset(static_cast<char*>(std::aligned_alloc(kBlockBytes, buffer_capacity_)));
-        if (!buffer_) throw Error(final_path_ + ": out of memory for the output buffer");
-      }
-    }
-    const std::size_t n = std::min(bytes.size(), buffer_capacity_ - buffer_size_);
-    std::memcpy(buffer_.get() + buffer_size_, bytes.data(), n);
-    buffer_size_ += n;
+    if (filling_.size == filling_.capacity) HandOff();
+    const std::size_t n = std::min(bytes.size(), filling_.capacity - filling_.size);
+    std::memcpy(filling_.data.get() + filling_.size, bytes.data(), n);
+    filling_.size += n;
     bytes.remove_prefix(n);
   }
 }
 
-void AtomicFile::Flush(bool last) {
-  const std::size_t whole = direct_ ? buffer_size_ - buffer_size_ % kBlockBytes : buffer_size_;
-  WriteAll(std::string_view(buffer_.get(), whole));
-  const std::size_t rest = buffer_size_ - whole;
-  if (rest > 0 && last) {  // the partial last block goes through the page cache
-    StopDirect();
-    WriteAll(std::string_view(buffer_.get() + whole, rest));
-    buffer_size_ = 0;
-    return;
+void AtomicFile::HandOff() {
+  const std::size_t next_capacity =
+      filling_.capacity == 0 ? kFirstBufferBytes : std::min(2 * filling_.capacity, kBufferLimit);
+  if (filling_.size > 0) {  // full: whole blocks, since capacities are multiples of kBlockBytes
+    WaitForWrite();
+    std::swap(filling_, writing_);
+    pending_ = std::async(std::launch::async,
+                          [this] { WriteAll(std::string_view(writing_.data.get(), writing_.size)); });
   }
-  if (rest > 0) std::memmove(buffer_.get(), buffer_.get() + whole, rest);
-  buffer_size_ = rest;
+  if (filling_.capacity < next_capacity) {
+    filling_.data.reset(static_cast<char*>(std::aligned_alloc(kBlockBytes, next_capacity)));
+    if (!filling_.data) throw Error(final_path_ + ": out of memory for the output buffer");
+    filling_.capacity = next_capacity;
+  }
+  filling_.size = 0;
+}
+
+void AtomicFile::WaitForWrite() {
+  if (pending_.valid()) pending_.get();  // rethrows the write's error
+}
+
+void AtomicFile::FlushLast() {
+  WaitForWrite();
+  const std::size_t whole = direct_ ? filling_.size - filling_.size % kBlockBytes : filling_.size;
+  WriteAll(std::string_view(filling_.data.get(), whole));
+  if (whole < filling_.size) {  // the partial last block goes through the page cache
+    StopDirect();
+    WriteAll(std::string_view(filling_.data.get() + whole, filling_.size - whole));
+  }
+  filling_.size = 0;
 }
 
 void AtomicFile::StopDirect() {
@@ -160,7 +173,7 @@ void AtomicFile::WriteAll(std::string_view bytes) {
 }
 
 void AtomicFile::Commit() {
-  Flush(/*last=*/true);
+  FlushLast();
   if (final_path_ == "-") return;
   if (::fsync(fd_) != 0) throw Error(WithErrno(final_path_ + ": fsync failed", errno));
   if (::close(fd_) != 0) {
