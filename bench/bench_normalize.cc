@@ -1,12 +1,15 @@
 // The normalize stage: text -> tokens. The table-driven fast path against the ICU path (the
-// reference): before timing, every document must give identical tokens on both paths.
+// reference): before timing, every document must give identical tokens on both paths. And the
+// fast path's UTF-8 decoder (normalize_utf8.h), SIMD against portable: identical units first.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "bench_inputs.h"
 #include "neardup/normalize.h"
+#include "neardup/normalize_utf8.h"
 
 namespace neardup::bench {
 namespace {
@@ -46,6 +49,41 @@ void BM_Tokenize(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(BM_Tokenize, Path::kFast)->Apply(CorpusArgs);
 BENCHMARK_TEMPLATE(BM_Tokenize, Path::kIcu)->Apply(CorpusArgs);
+
+enum class Decoder { kSimd, kPortable };
+
+template <Decoder kDecoder>
+void BM_DecodeBmp(benchmark::State& state) {
+  const std::vector<Document>* docs = CorpusOrSkip(state);
+  if (docs == nullptr) return;
+  std::vector<char16_t> units;
+  std::vector<char16_t> expected;
+  for (const Document& doc : *docs) {
+    units.resize(doc.text.size() + kDecodeBmpSlack);
+    expected.resize(doc.text.size() + kDecodeBmpSlack);
+    const DecodedBmp want = DecodeBmpPortable(doc.text, expected.data());
+    const DecodedBmp got = DecodeBmp(doc.text, units.data());
+    const auto units_end = units.begin() + static_cast<std::ptrdiff_t>(got.units);
+    if (got.bytes != want.bytes || got.units != want.units ||
+        !std::equal(units.begin(), units_end, expected.begin())) {
+      state.SkipWithError(("SIMD decoding differs from the portable one on " + doc.id).c_str());
+      return;
+    }
+  }
+  for (auto _ : state) {
+    for (const Document& doc : *docs) {
+      units.resize(doc.text.size() + kDecodeBmpSlack);
+      const DecodedBmp got = kDecoder == Decoder::kSimd ? DecodeBmp(doc.text, units.data())
+                                                        : DecodeBmpPortable(doc.text, units.data());
+      benchmark::DoNotOptimize(got);
+      benchmark::DoNotOptimize(units.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * TextBytes(*docs)));
+}
+
+BENCHMARK_TEMPLATE(BM_DecodeBmp, Decoder::kSimd)->Apply(CorpusArgs);
+BENCHMARK_TEMPLATE(BM_DecodeBmp, Decoder::kPortable)->Apply(CorpusArgs);
 
 }  // namespace
 }  // namespace neardup::bench

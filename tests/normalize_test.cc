@@ -98,6 +98,100 @@ TEST(Normalize, FastPathEqualsIcuPathOnRandomMixedText) {
   EXPECT_GT(fast_cases, 1000);  // the fast path is really exercised
 }
 
+// Each text must give the ICU path's tokens; returns whether the fast path took it.
+bool ExpectFastEqualsIcu(Tokenizer& tokenizer, const std::string& text) {
+  const Words fast = Tokens(tokenizer, text);
+  const bool was_fast = tokenizer.last_was_fast();
+  EXPECT_EQ(fast, IcuTokens(tokenizer, text)) << "text: " << text.substr(0, 200);
+  return was_fast;
+}
+
+// ASCII runs: case folding inside words, digits, punctuation and control characters between them,
+// runs of every length across the 16-byte blocks the decoder works in.
+TEST(Normalize, AsciiRunsOfEveryLength) {
+  Tokenizer tokenizer;
+  EXPECT_EQ(Tokens(tokenizer, "ABC def GhI 123abc a-b_c\td\x01" "e"),
+            (Words{"abc", "def", "ghi", "123abc", "a", "b", "c", "d", "e"}));
+  for (std::size_t length = 1; length < 40; ++length) {
+    const std::string word(length, 'W');
+    const std::string text = word + " " + word + "." + std::string(length, '7') + "\n" + word;
+    EXPECT_TRUE(ExpectFastEqualsIcu(tokenizer, text));
+    const Words tokens = Tokens(tokenizer, text);
+    ASSERT_EQ(tokens.size(), 4u);
+    EXPECT_EQ(tokens[0], std::string(length, 'w'));
+  }
+}
+
+// Combining marks right after ASCII letters: those that compose (e + U+0301 -> é) and those that
+// do not; the fast path must hand such texts to ICU or give its tokens.
+TEST(Normalize, MarksAfterAsciiLetters) {
+  Tokenizer tokenizer;
+  for (const char* text : {"cafe\u0301 noir", "a\u0308b", "x\u0301", "e\u0301\u0301", "\u0301abc",
+                           "n\u0303o", "a\u064Eb", "b\u0654", "Z\u20DD"}) {
+    ExpectFastEqualsIcu(tokenizer, text);
+  }
+  EXPECT_EQ(Tokens(tokenizer, "cafe\u0301"), (Words{"caf\u00E9"}));
+}
+
+// Arabic marks that compose with their base (alef + hamza above -> alef with hamza above, which
+// then folds to alef) and tashkeel that does not, also right after the first character.
+TEST(Normalize, ArabicMarksThatComposeAndThatDoNot) {
+  Tokenizer tokenizer;
+  for (const char* text : {"\u0627\u0654", "\u0627\u064E\u0654", "\u0648\u0654\u0644", "\u064A\u0654",
+                           "\u064E\u0627", "\u0628\u064E\u0651\u0652", "\u0627\u0653 \u0627\u0655",
+                           "a\u0654", "\u06C1\u0654", "\u0640\u064E\u0654"}) {
+    ExpectFastEqualsIcu(tokenizer, text);
+  }
+  EXPECT_EQ(Tokens(tokenizer, "\u0627\u0654\u062D\u0645\u062F"), (Words{"\u0627\u062D\u0645\u062F"}));
+  EXPECT_TRUE(ExpectFastEqualsIcu(tokenizer, "\u0628\u064E\u0627\u0628"));  // no composition: fast
+}
+
+// Texts longer than the fast path's 4096-byte chunks: words, marks (composing or not) and
+// 2- and 3-byte characters across a chunk edge, and one word longer than a chunk.
+TEST(Normalize, ChunkEdgesInLongTexts) {
+  Tokenizer tokenizer;
+  for (std::size_t pad = 4080; pad < 4100; ++pad) {
+    for (const char* tail : {"\u0627\u0654 x", "\u0628\u064E\u0651b", "\u062D\u0645\u062F \u0639\u0644",
+                             "\u2026\u6DF1\u5EA6", "e\u0301", "\u0E02\u0E48\u0E32\u0E27", "\uFA6C z"}) {
+      const std::string text = std::string(pad - pad / 2, 'a') + " " + std::string(pad / 2, 'b') + tail;
+      ExpectFastEqualsIcu(tokenizer, text);
+      std::string arabic;  // of exactly `pad` bytes
+      while (arabic.size() + 9 <= pad) arabic += "\u0633\u0644\u0627\u0645 ";
+      while (arabic.size() + 2 <= pad) arabic += "\u0628";
+      if (arabic.size() < pad) arabic += " ";
+      ExpectFastEqualsIcu(tokenizer, arabic + tail);
+    }
+  }
+  std::string long_word;
+  for (int i = 0; i < 5000; ++i) long_word += "\u0628";
+  EXPECT_TRUE(ExpectFastEqualsIcu(tokenizer, "x " + long_word + " y"));
+  EXPECT_EQ(Tokens(tokenizer, "x " + long_word + " y")[1], long_word);
+}
+
+// Long random texts mixing scripts (Latin, Arabic with tashkeel, CJK, Thai, presentation forms,
+// zero-width characters): many chunks and SIMD blocks per text.
+TEST(Normalize, FastPathEqualsIcuPathOnLongMixedText) {
+  const std::vector<std::string> alphabet = {
+      "The ", "news ", "AGENCY ", "2025 ", ", ", ". ", "\n", "\u0627\u0644\u062E\u0628\u0631 ",
+      "\u0623\u062D\u0645\u062F ", "\u0645\u064F\u062F\u064E\u0631\u064E\u0651\u0628 ", "\u0661\u0662 ",
+      "\u060C ", "\u0640", "\uFE91\uFE8E", "\u6DF1\u5EA6\u6C42\u7D22", "\u0E02\u0E32\u0E27 ", "\u00A0",
+      "\u00C9t\u00E9 ", "\u2014", "\u201C", "\u201D",
+      // These send a text to ICU: characters expanding to several or vanishing next to their
+      // neighbours, marks that compose or reorder.
+      "\u00DF", "\uFEFB", "\u2026", "\u200C", "\u00AD", "\u0627\u0654", "\u0E48"};
+  std::mt19937_64 random(99);
+  Tokenizer tokenizer;
+  int fast_cases = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string text;
+    const std::size_t size = 1 + random() % 12000;
+    const bool to_icu = trial % 3 == 0;
+    while (text.size() < size) text += alphabet[random() % (alphabet.size() - (to_icu ? 0 : 7))];
+    if (ExpectFastEqualsIcu(tokenizer, text)) ++fast_cases;
+  }
+  EXPECT_GT(fast_cases, 150);
+}
+
 TEST(Normalize, EmptyAndPunctuationOnlyGiveNoToken) {
   Tokenizer tokenizer;
   EXPECT_TRUE(Tokens(tokenizer, "").empty());
