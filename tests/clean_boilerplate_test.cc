@@ -365,6 +365,29 @@ TEST(CleanBoilerplate, NavigationCrumbsAndListsWithSeparators) {
   EXPECT_TRUE(CleanOne("Best films\n1. The Conformist | Bernardo Bertolucci (Italy / France)\n"
                        "2. Tristana | Luis Bunuel (France / Spain)\nhttp://www.example.org/a/b/c\n")
                   .empty());
+  // The bytes the rule looks at (separators after spaces, digits, parentheses, colons) are found
+  // 16 at a time: at every offset, in a line of up to 256 bytes.
+  for (std::size_t offset = 0; offset < 48; offset += 1) {
+    const std::string lead = std::string(offset % 12 + 1, 'h') + std::string(offset / 12, ' ');
+    for (const char* separator : {" > ", " | ", " / ", " \xC2\xBB ", " \xE2\x80\xBA "}) {
+      const std::string crumb = lead + "Home" + separator + "World" + separator + "Middle East";
+      EXPECT_EQ(CleanOne("Title here\n" + crumb + "\nBody text of the story goes here.\n"),
+                (std::map<std::uint32_t, std::string>{{2, "navigation"}}))
+          << crumb;
+      for (const char* content : {"7", "(", ")", ":"}) {
+        for (std::size_t at : {std::size_t{0}, lead.size() + 5, crumb.size()}) {
+          std::string line = crumb;
+          line.insert(at, content);
+          EXPECT_TRUE(
+              CleanOne("Title here\n" + line + "\nBody text of the story goes here.\n").empty())
+              << line;
+        }
+      }
+    }
+  }
+  const std::string long_crumb = std::string(200, 'x') + " > a > b";  // one line of up to 256 bytes
+  EXPECT_EQ(CleanOne("Title here\n" + long_crumb + "\nBody.\n"),
+            (std::map<std::uint32_t, std::string>{{2, "navigation"}}));
 }
 
 TEST(CleanBoilerplate, RepetitionThresholdScalesWithDumpSize) {
@@ -449,6 +472,73 @@ TEST(CleanBoilerplate, TeaserOfAnotherDocumentIsCut) {
   EXPECT_EQ(removed[1], expected);
   EXPECT_TRUE(removed[2].empty());
   EXPECT_EQ(cleaned[0].text, story);  // untouched when nothing is removed
+}
+
+// The teaser search goes from a document's last line up and stops at the article's own text
+// (pass 3 takes no teaser above it): a long repeated_line or a line of at most max_short_words
+// words below a teaser is not that text, and the teaser is still cut; a long paragraph is.
+TEST(CleanBoilerplate, TeaserSearchStopsOnlyAtTheArticlesOwnText) {
+  const std::string story_title = "Markets slip as oil prices climb for a third day";
+  const std::string story_lead =
+      "Stock markets in Europe slipped on Tuesday as the price of crude oil climbed for a third "
+      "day in a row, after producers said they would keep their output low until the end of the "
+      "year and traders worried about the cost of energy for factories and households this winter.";
+  const std::string story =
+      story_title + "\n" + story_lead +
+      "\nAnalysts expect the central bank to keep its rates unchanged next week, while the "
+      "government prepares a plan to help the households that spend the largest share of their "
+      "income on heating.\n"
+      "Carmakers and chemical companies led the losses in Frankfurt and Paris, where several "
+      "groups warned that their margins would shrink in the last quarter because of higher input "
+      "costs.\n";
+  const std::string disclaimer =
+      "The views expressed in the comments below are those of their authors and do not reflect the "
+      "opinion of the editors of this newspaper, who may remove any message without notice.";
+  const std::string host_body =
+      "Storm floods the old harbour of Porto\n"
+      "Heavy rain flooded the old harbour on Monday, and the city closed the river road for the "
+      "day while firefighters pumped water out of the cellars of the houses along the quay.\n"
+      "Officials said the water would recede within two days and that nobody had been hurt.\n"
+      "Many residents spent the night with relatives, the mayor said on local radio in the "
+      "morning.\n"
+      "Reuters\n"
+      "10 minutes ago\n" +
+      story_title + "\n" + story_lead + "\n";
+  const std::string below_not_text =
+      host_body +
+      "Share your thoughts on this story with readers of the site\n"
+      "Our newsletter brings the best stories of the week to you\n"
+      "Follow the reporters of the harbour desk for news from the coast\n" +
+      disclaimer + "\n";
+  const std::string below_text =
+      host_body +
+      "Rescue teams worked through the night along the river, and the port authority said that the "
+      "ferries to the islands would sail again once the water had gone down in the old harbour.\n";
+  // Unrelated pages that carry the disclaimer after their lead (so that it is a repeated_line,
+  // and not a teaser of their leads).
+  std::vector<std::string> others;
+  for (char page = 'a'; page < 'd'; ++page) {
+    std::string text = std::string("Page ") + page + " of local news\n";
+    for (int paragraph = 0; paragraph < 4; ++paragraph) {
+      for (int word = 0; word < 40; ++word) {
+        text += std::string("w") + page + static_cast<char>('a' + paragraph) +
+                static_cast<char>('a' + word % 26) + static_cast<char>('a' + word / 26) +
+                (word == 39 ? ".\n" : " ");
+      }
+    }
+    others.push_back(text + disclaimer + "\n");
+  }
+  std::vector<std::string> texts = {story, below_not_text, below_text};
+  texts.insert(texts.end(), others.begin(), others.end());
+  const auto removed = CleanDump(texts);
+  const std::map<std::uint32_t, std::string> cut = {{5, "source_label"},
+                                                    {6, "timestamp"},
+                                                    {7, "teaser_near_duplicate"},
+                                                    {8, "teaser_near_duplicate"},
+                                                    {12, "repeated_line"}};
+  EXPECT_EQ(removed[1], cut);
+  const std::map<std::uint32_t, std::string> kept = {{5, "source_label"}, {6, "timestamp"}};
+  EXPECT_EQ(removed[2], kept);
 }
 
 TEST(CleanBoilerplate, CopyModeWithInjectedBoilerplateMatchesCleanData) {
@@ -851,6 +941,84 @@ TEST(CleanLexicon, MatchNormalizeEqualsReference) {
     for (std::size_t i = 0; i < length; ++i) {
       const std::uint64_t r = SplitMix64(state);
       text.push_back(static_cast<char>(r % 4 == 0 ? (r >> 8) & 0xFF : kBytes[(r >> 8) % sizeof(kBytes)]));
+    }
+    check(text);
+  }
+}
+
+// MatchNormalize's windows of plain characters (16 bytes folded at a time) against the code
+// point loop: every Arabic letter, two-byte character of U+0080..U+00BF and ASCII byte at every
+// offset across the first window boundaries, then long random lines of mostly plain characters
+// with others among them (marks, punctuation, repeated spaces, three-byte characters, stray and
+// cut-off UTF-8 bytes).
+TEST(CleanLexicon, MatchNormalizePlainWindowsEqualReference) {
+  MatchLine fast;
+  MatchLine reference;
+  auto check = [&](const std::string& text) {
+    MatchNormalize(text, &fast);
+    MatchNormalizeReference(text, &reference);
+    ASSERT_EQ(fast.text, reference.text) << text;
+    ASSERT_EQ(fast.numeric, reference.numeric) << text;
+    ASSERT_EQ(fast.words, reference.words) << text;
+  };
+  std::vector<std::string> characters;  // plain ones and their neighbours in the code chart
+  for (int second = 0x80; second < 0xC0; ++second) {
+    characters.push_back({'\xD8', static_cast<char>(second)});
+    characters.push_back({'\xD9', static_cast<char>(second)});
+    characters.push_back({'\xC2', static_cast<char>(second)});
+  }
+  for (int byte = 0x20; byte < 0x7F; ++byte) characters.emplace_back(1, static_cast<char>(byte));
+  for (const std::string& character : characters) {
+    for (std::size_t offset = 0; offset < 36; ++offset) {
+      check(std::string(offset, 'a') + character + std::string(40, 'b'));
+      check(std::string(offset, 'A') + " " + character + character + " \xD8\xA9\xD8\xA9 x y");
+    }
+  }
+  // Mostly plain characters: Arabic letters, ASCII letters and digits, single spaces.
+  std::vector<std::string> plain;
+  for (int second = 0xA1; second <= 0xBA; ++second)
+    plain.push_back({'\xD8', static_cast<char>(second)});
+  for (int second = 0x81; second <= 0x8A; ++second)
+    plain.push_back({'\xD9', static_cast<char>(second)});
+  for (const char* ascii : {"a", "q", "z", "A", "M", "Z", "0", "7", "9", " ", " "})
+    plain.emplace_back(ascii);
+  const std::vector<std::string> others = {"\xD9\x8E",
+                                           "\xD9\x91",
+                                           "\xD9\x80",
+                                           "\xD8\x8C",
+                                           "\xD9\xA3",
+                                           "\xD8\xA0",
+                                           "\xD8\xBB",
+                                           "\xD9\x8B",
+                                           "\xD9\xB1",
+                                           ",",
+                                           ".",
+                                           "  ",
+                                           "-",
+                                           "\xC3\x89",
+                                           "\xE2\x80\x94",
+                                           "\xE2\x80\x8C",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xD8",
+                                           "\xD9",
+                                           "\xA7",
+                                           "\xE2\x80",
+                                           "\xFF",
+                                           std::string(1, '\0'),
+                                           "\xC2\xAB",
+                                           "\xC2\xBB",
+                                           "\xC2",
+                                           "\xC3\x80",
+                                           "(",
+                                           "\"",
+                                           ":"};
+  std::uint64_t state = 7;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const std::size_t characters_in_line = SplitMix64(state) % 120;
+    for (std::size_t i = 0; i < characters_in_line; ++i) {
+      const std::uint64_t r = SplitMix64(state);
+      text += r % 16 == 0 ? others[(r >> 8) % others.size()] : plain[(r >> 8) % plain.size()];
     }
     check(text);
   }

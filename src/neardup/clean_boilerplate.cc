@@ -3,6 +3,11 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <algorithm>
 #include <bit>
@@ -12,8 +17,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -34,6 +37,8 @@ constexpr std::size_t kGroupRows = 2;           // slots per band
 constexpr double kCopyJaccard = 0.5;            // a teaser's source is not a copy of its host
 constexpr std::uint64_t kGroupSeed = 0x636c65616e677270ull;  // "cleangrp"
 constexpr int kShingleWords = 5;
+constexpr std::size_t kMaxScanBlockDocs = 64;   // documents a thread scans into one block
+constexpr std::size_t kSamplingChunk = 4096;    // shingles of a line sampled at a time
 constexpr std::uint64_t kTeaserSampling = 4;    // teaser pass keeps shingles with hash % 4 == 0
 constexpr std::size_t kTeaserMinWords = 8;      // shorter lines are never teaser bodies
 constexpr std::size_t kTeaserMinHits = 3;       // sampled shingles shared with the other lead
@@ -104,22 +109,25 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-// Whether `text` has a '\r' (a line terminator besides '\n'): most texts have none, and their
-// lines are then found with one search each.
-bool HasCarriageReturn(std::string_view text) { return text.find('\r') != std::string_view::npos; }
-
 // The end of the line starting at `start`: the first '\n' or '\r' from there, or the text's end.
-// `carriage_returns`: HasCarriageReturn(text).
-std::size_t LineStop(std::string_view text, std::size_t start, bool carriage_returns) {
-  const char* const begin = text.data() + start;
-  const std::size_t rest = text.size() - start;
-  const void* newline = std::memchr(begin, '\n', rest);
-  const std::size_t to_newline =
-      newline == nullptr ? rest : static_cast<std::size_t>(static_cast<const char*>(newline) - begin);
-  if (!carriage_returns) return start + to_newline;
-  const void* carriage_return = std::memchr(begin, '\r', to_newline);
-  if (carriage_return == nullptr) return start + to_newline;
-  return start + static_cast<std::size_t>(static_cast<const char*>(carriage_return) - begin);
+// Both are looked for at once, 16 bytes at a time with SSE2 (inline: most lines are short, and
+// a call to memchr per line, plus a search of the whole text for '\r', cost more).
+std::size_t LineStop(std::string_view text, std::size_t start) {
+  std::size_t i = start;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  const __m128i carriage_return = _mm_set1_epi8('\r');
+  for (; i + 16 <= text.size(); i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    const auto stops = static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(chunk, newline), _mm_cmpeq_epi8(chunk, carriage_return))));
+    if (stops != 0) return i + static_cast<std::size_t>(__builtin_ctz(stops));
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') return i;
+  }
+  return text.size();
 }
 
 // The start of the line after the one ending at `stop` (its terminator: "\r\n", "\r" or "\n").
@@ -130,10 +138,9 @@ std::size_t NextLineStart(std::string_view text, std::size_t stop) {
 // Splits `text` into lines ("\r\n", "\r", "\n" end a line); a final terminator opens no line.
 void SplitLines(std::string_view text, std::vector<RawLine>* lines) {
   lines->clear();
-  const bool carriage_returns = HasCarriageReturn(text);
   std::size_t start = 0;
   while (start < text.size()) {
-    const std::size_t stop = LineStop(text, start, carriage_returns);
+    const std::size_t stop = LineStop(text, start);
     lines->push_back({start, stop, Trim(text.substr(start, stop - start))});
     start = NextLineStart(text, stop);
   }
@@ -211,6 +218,7 @@ struct LineFacts {
   bool whole_line = false;                // the marker is a whole line (a heading)
   bool timestamp = false;
   bool repeat_eligible = false;  // may be a repeated_line: past the lead, not ending in ':'
+  bool teaser_body = false;      // the dump pass found the line holds another document's lead
   Reason reason = Reason::kNone;
 };
 
@@ -220,38 +228,206 @@ struct LineRecord {
   LineFacts facts;
 };
 
-// Per-document results of the dump pass's scan (ScanDocument), which kLean's Clean() repeats.
+// Frees a vector's memory (`*values = {}` would not: it assigns an empty initializer list).
+template <typename T>
+void Free(std::vector<T>* values) {
+  std::vector<T>().swap(*values);
+}
+
+using BodySample = std::pair<std::uint32_t, std::uint64_t>;  // (record index, sampled shingle)
+
+// One document's results of the dump pass's scan (ScanDocument), which kLean's Clean() repeats.
 struct DocScan {
-  std::vector<LineRecord> lines;         // of the non-blank lines, in order
-  std::vector<std::uint64_t> line_keys;  // sorted, unique
-  std::vector<std::uint32_t> signature;  // kGroupSlots slots, empty if the document has no 5-gram
-  std::vector<std::uint64_t> lead_samples;  // sampled shingles of the lead, sorted, unique
-  std::vector<std::pair<std::uint32_t, std::uint64_t>> body_samples;  // (line index, shingle)
   std::uint64_t text_hash = 0;
+  std::span<const LineRecord> lines;            // of the non-blank lines, in order
+  std::span<const std::uint64_t> line_keys;     // unique
+  std::span<const std::uint32_t> signature;     // kGroupSlots slots; none without a 5-gram
+  std::span<const std::uint64_t> lead_samples;  // sampled shingles of the lead, unique
+  std::span<const BodySample> body_samples;     // grouped by record, in record order
+};
+
+// The scans of consecutive documents, each appended after the previous one's in flat arrays: a
+// run of documents costs one allocation per array, not several per document.
+class ScanBlock {
+ public:
+  // Counts of one document's entries in each array.
+  struct Counts {
+    std::uint64_t text_hash = 0;
+    std::uint32_t lines = 0;
+    std::uint32_t line_keys = 0;
+    std::uint32_t lead_samples = 0;
+    std::uint32_t body_samples = 0;
+    bool signed_ = false;  // has kGroupSlots signature slots
+  };
+
+  // The arrays ScanDocument appends a document to, then closes it with EndDocument().
+  std::vector<LineRecord> lines;
+  std::vector<std::uint64_t> line_keys;
+  std::vector<std::uint32_t> signatures;
+  std::vector<std::uint64_t> lead_samples;
+  std::vector<BodySample> body_samples;
+
+  // Closes the document whose entries were appended since the last EndDocument().
+  void EndDocument(std::uint64_t text_hash) {
+    Counts counts{text_hash,
+                  static_cast<std::uint32_t>(lines.size() - totals_.lines),
+                  static_cast<std::uint32_t>(line_keys.size() - totals_.line_keys),
+                  static_cast<std::uint32_t>(lead_samples.size() - totals_.lead_samples),
+                  static_cast<std::uint32_t>(body_samples.size() - totals_.body_samples),
+                  signatures.size() > totals_signature_slots_};
+    docs_.push_back(counts);
+    totals_ = {0,
+               static_cast<std::uint32_t>(lines.size()),
+               static_cast<std::uint32_t>(line_keys.size()),
+               static_cast<std::uint32_t>(lead_samples.size()),
+               static_cast<std::uint32_t>(body_samples.size()),
+               false};
+    totals_signature_slots_ = signatures.size();
+  }
+
+  // The documents' scans in order: visit(const DocScan&) for each.
+  template <typename Visit>
+  void ForEachDocument(Visit visit) const {
+    Counts at;
+    std::size_t slots = 0;
+    for (const Counts& counts : docs_) {
+      DocScan scan;
+      scan.text_hash = counts.text_hash;
+      scan.lines = std::span(lines).subspan(at.lines, counts.lines);
+      scan.line_keys = std::span(line_keys).subspan(at.line_keys, counts.line_keys);
+      scan.lead_samples = std::span(lead_samples).subspan(at.lead_samples, counts.lead_samples);
+      scan.body_samples = std::span(body_samples).subspan(at.body_samples, counts.body_samples);
+      if (counts.signed_) {
+        scan.signature = std::span(signatures).subspan(slots, kGroupSlots);
+        slots += kGroupSlots;
+      }
+      visit(scan);
+      at.lines += counts.lines;
+      at.line_keys += counts.line_keys;
+      at.lead_samples += counts.lead_samples;
+      at.body_samples += counts.body_samples;
+    }
+  }
+  // The block's own records of `scan`, one of its documents (the scan views them read-only).
+  std::span<LineRecord> LinesOf(const DocScan& scan) {
+    return std::span(lines).subspan(static_cast<std::size_t>(scan.lines.data() - lines.data()),
+                                    scan.lines.size());
+  }
+  // The scan of the only document (kLean's Clean() scans one document at a time).
+  DocScan Only() const {
+    DocScan only;
+    ForEachDocument([&](const DocScan& scan) { only = scan; });
+    return only;
+  }
 
   void Clear() {
     lines.clear();
     line_keys.clear();
-    signature.clear();
+    signatures.clear();
     lead_samples.clear();
     body_samples.clear();
-    text_hash = 0;
+    docs_.clear();
+    totals_ = {};
+    totals_signature_slots_ = 0;
   }
-  // A copy whose vectors hold exactly their elements: a scan is built in a thread's warm buffers
-  // (growing vectors of every document anew would allocate each several times) and kept, one per
-  // document, until the batch is stored. Without `details`, lines and body_samples stay empty.
-  DocScan ExactCopy(bool details) const {
-    DocScan copy;
+  // A copy whose arrays hold exactly their elements: documents are scanned into a thread's warm
+  // block (growing arrays anew would allocate each several times) and copied once the block is
+  // done. Without `details`, lines and body_samples stay empty (their counts are kept).
+  ScanBlock ExactCopy(bool details) const {
+    ScanBlock copy;
     if (details) {
       copy.lines.assign(lines.begin(), lines.end());
       copy.body_samples.assign(body_samples.begin(), body_samples.end());
     }
     copy.line_keys.assign(line_keys.begin(), line_keys.end());
-    copy.signature.assign(signature.begin(), signature.end());
+    copy.signatures.assign(signatures.begin(), signatures.end());
     copy.lead_samples.assign(lead_samples.begin(), lead_samples.end());
-    copy.text_hash = text_hash;
+    copy.docs_.assign(docs_.begin(), docs_.end());
+    copy.totals_ = totals_;
+    copy.totals_signature_slots_ = totals_signature_slots_;
     return copy;
   }
+  // Frees all but lines and body_samples (kFast keeps those until Finish(); LiveDocs has the rest).
+  void KeepOnlyDetails() {
+    Free(&line_keys);
+    Free(&signatures);
+    Free(&lead_samples);
+    Free(&docs_);
+  }
+  // Frees all but lines (the records kFast's cleaner keeps).
+  void KeepOnlyLines() {
+    KeepOnlyDetails();
+    Free(&body_samples);
+  }
+  std::uint64_t MemoryBytes() const {
+    return lines.capacity() * sizeof(LineRecord) + line_keys.capacity() * 8 +
+           signatures.capacity() * 4 + lead_samples.capacity() * 8 +
+           body_samples.capacity() * sizeof(BodySample) + docs_.capacity() * sizeof(Counts);
+  }
+
+ private:
+  std::vector<Counts> docs_;
+  Counts totals_;  // entries of the closed documents
+  std::size_t totals_signature_slots_ = 0;
+};
+
+// Removes repeats from runs of hash values without sorting them: the values are hashes and
+// repeats rare, so a small open-addressing set on their low bits, made empty again by a new
+// stamp, costs a few operations a value (a sort, a few compares each). A run of more than
+// kMaxSetValues (a huge line) is sorted instead, so that the set stays small.
+class RepeatFilter {
+ public:
+  // Removes the repeats of values[first, end).
+  void UniqueTail(std::vector<std::uint64_t>* values, std::size_t first) {
+    const auto end = Unique(values->data() + first, values->data() + values->size());
+    values->resize(static_cast<std::size_t>(end - values->data()));
+  }
+  // Moves one of each value of [begin, end) to its start (in their order, unless sorted); returns
+  // their end.
+  std::uint64_t* Unique(std::uint64_t* begin, std::uint64_t* end) {
+    if (static_cast<std::size_t>(end - begin) > kMaxSetValues) {
+      std::sort(begin, end);
+      return std::unique(begin, end);
+    }
+    Reset(static_cast<std::size_t>(end - begin));
+    std::uint64_t* kept = begin;
+    for (const std::uint64_t* value = begin; value != end; ++value) {
+      if (Insert(*value)) *kept++ = *value;
+    }
+    return kept;
+  }
+
+ private:
+  // Makes the set empty, with room for `count` values at a load of at most 1/2.
+  void Reset(std::size_t count) {
+    if (2 * count > keys_.size()) {
+      const std::size_t size = std::bit_ceil(std::max<std::size_t>(64, 2 * count));
+      keys_.assign(size, 0);
+      stamps_.assign(size, 0);
+      stamp_ = 0;
+    }
+    if (++stamp_ == 0) {  // the stamps wrapped around: clear them
+      std::fill(stamps_.begin(), stamps_.end(), 0);
+      stamp_ = 1;
+    }
+  }
+  // Adds `value`; whether it was new.
+  bool Insert(std::uint64_t value) {
+    const std::size_t mask = keys_.size() - 1;
+    for (std::size_t slot = value & mask;; slot = (slot + 1) & mask) {
+      if (stamps_[slot] != stamp_) {
+        stamps_[slot] = stamp_;
+        keys_[slot] = value;
+        return true;
+      }
+      if (keys_[slot] == value) return false;
+    }
+  }
+
+  static constexpr std::size_t kMaxSetValues = 1 << 14;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> stamps_;  // keys_[i] is in the set when stamps_[i] == stamp_
+  std::uint32_t stamp_ = 0;
 };
 
 // Buffers of one thread's document scans, kept warm from one document to the next.
@@ -260,20 +436,19 @@ struct ScanBuffers {
   std::string scratch;
   std::vector<std::uint64_t> token_hashes;  // of the current line
   std::vector<std::uint64_t> shingles;      // of the document, repeats kept (MinHash ignores them)
-  std::vector<std::uint64_t> line_samples;  // sampled shingles of the current line
-  DocScan scan;                             // the current document's scan
+  std::vector<std::uint64_t> ranked;        // a line's shingles, to find its lead ones by rank
+  std::vector<std::uint64_t> line_leads;    // sampled lead shingles of a chunk of the current line
+  std::vector<std::uint64_t> line_samples;  // sampled body shingles of the current line
+  RepeatFilter repeats;
+  ScanBlock block;  // the scans, appended document after document
 };
 
 // What kFast keeps of a live document's scan besides its LiveDocs entry, until Finish(): the line
-// records (for the LineRecordStore) and the body samples (for the teaser pass).
+// records (for the LineRecordStore) and the body samples (for the teaser pass), in the scan
+// blocks the builder keeps.
 struct DocDetail {
-  std::vector<LineRecord> lines;
-  std::vector<std::pair<std::uint32_t, std::uint64_t>> body_samples;  // (line index, shingle)
-
-  std::uint64_t MemoryBytes() const {
-    return sizeof(DocDetail) + lines.capacity() * sizeof(LineRecord) +
-           body_samples.capacity() * sizeof(body_samples[0]);
-  }
+  std::span<LineRecord> lines;  // the teaser search marks its lines' teaser_body
+  std::span<const BodySample> body_samples;
 };
 
 // What the dump-level rules need of each live document, by live position (arrival order), in
@@ -286,7 +461,7 @@ class LiveDocs {
   std::uint32_t size() const { return static_cast<std::uint32_t>(text_hashes_.size()); }
 
   // Without keys and samples, only their counts are kept (they went to a spill).
-  void Append(std::uint64_t ordinal, const DocScan& scan, bool with_keys_and_samples = true) {
+  void Append(std::uint64_t ordinal, const DocScan& scan, bool with_keys_and_samples) {
     ordinals_.push_back(ordinal);
     text_hashes_.push_back(scan.text_hash);
     signed_.push_back(!scan.signature.empty());
@@ -306,13 +481,13 @@ class LiveDocs {
     if (!signed_[doc]) return {};
     return {signatures_.data() + std::size_t{doc} * kGroupSlots, static_cast<std::size_t>(kGroupSlots)};
   }
-  // Sorted, unique; empty after DropLeadSamples().
+  // Unique; empty after DropLeadSamples().
   std::span<const std::uint64_t> lead_samples(std::uint32_t doc) const {
     if (lead_samples_.empty()) return {};
     return {lead_samples_.data() + lead_starts_[doc], lead_starts_[doc + 1] - lead_starts_[doc]};
   }
   std::size_t lead_sample_count(std::uint32_t doc) const { return lead_starts_[doc + 1] - lead_starts_[doc]; }
-  // Sorted, unique; empty after DropLineKeys().
+  // Unique; empty after DropLineKeys().
   std::span<const std::uint64_t> line_keys(std::uint32_t doc) const {
     if (line_keys_.empty()) return {};
     return {line_keys_.data() + key_starts_[doc], key_starts_[doc + 1] - key_starts_[doc]};
@@ -327,10 +502,10 @@ class LiveDocs {
   }
 
   void DropLineKeys() {
-    line_keys_ = {};
-    key_starts_ = {};
+    Free(&line_keys_);
+    Free(&key_starts_);
   }
-  void DropLeadSamples() { lead_samples_ = {}; }  // the counts stay
+  void DropLeadSamples() { Free(&lead_samples_); }  // the counts stay
   void ShrinkToFit() {  // the arrays grew by doubling; a kept LiveDocs holds exactly its data
     for (auto* array : {&ordinals_, &text_hashes_, &lead_samples_, &lead_starts_, &line_keys_, &key_starts_}) {
       array->shrink_to_fit();
@@ -357,71 +532,66 @@ class LiveDocs {
 };
 
 // The dump pass's records of the non-blank lines of each distinct text, by text hash (copies of
-// one text have the same records: the first is kept). The records are one array in dump order,
-// which Clean() mostly follows, and the index is open addressing on the hash's top bits, so a
-// lookup costs about one cache miss rather than a node chain and a vector per text.
+// one text have the same records: the first is indexed). The records stay in the scan blocks,
+// in dump order, which Clean() mostly follows, and the index is open addressing on the hash's
+// top bits, so a lookup costs about one cache miss rather than a node chain and a vector per text.
 class LineRecordStore {
  public:
   LineRecordStore() = default;
 
-  // Stores the records of the live documents (details[i].lines of live document i); built in
-  // parallel in the current TBB arena.
-  LineRecordStore(const std::vector<DocDetail>& details, const LiveDocs& live) {
+  // Indexes the records of the live documents (details[i].lines of live document i), which are
+  // in `blocks`; keeps the blocks' lines (and frees the rest of them).
+  LineRecordStore(const std::vector<DocDetail>& details, const LiveDocs& live,
+                  std::vector<ScanBlock> blocks)
+      : blocks_(std::move(blocks)) {
+    for (ScanBlock& block : blocks_) block.KeepOnlyLines();
     const int bits = std::bit_width(2 * details.size() + 1);  // load factor <= 1/2
     slots_.assign(std::size_t{1} << bits, Slot{});
     shift_ = 64 - bits;
-    // The first document of each text claims a slot; its records go at its prefix-sum offset.
-    std::vector<std::uint32_t> kept;  // live positions of the texts stored, in order
-    std::vector<std::uint64_t> offsets;
-    std::uint64_t total = 0;
     for (std::uint32_t i = 0; i < details.size(); ++i) {
       const std::uint64_t text_hash = live.text_hash(i);
       Slot& slot = slots_[SlotIndex(text_hash)];
-      if (slot.used) continue;
-      slot = {text_hash, total, static_cast<std::uint32_t>(details[i].lines.size()), true};
-      kept.push_back(i);
-      offsets.push_back(total);
-      total += details[i].lines.size();
+      if (slot.first == nullptr) {
+        slot = {text_hash, details[i].lines.data(),
+                static_cast<std::uint32_t>(details[i].lines.size())};
+      }
     }
-    records_.resize(total);
-    tbb::parallel_for(std::size_t{0}, kept.size(), [&](std::size_t k) {
-      const std::vector<LineRecord>& lines = details[kept[k]].lines;
-      std::copy(lines.begin(), lines.end(),
-                records_.begin() + static_cast<std::ptrdiff_t>(offsets[k]));
-    });
   }
 
   // The records of the text with this hash, or nullopt if the dump pass did not see it.
   std::optional<std::span<const LineRecord>> Find(std::uint64_t text_hash) const {
     if (slots_.empty()) return std::nullopt;
     const Slot& slot = slots_[SlotIndex(text_hash)];
-    if (!slot.used) return std::nullopt;
-    return std::span<const LineRecord>(records_.data() + slot.first, slot.count);
+    if (slot.first == nullptr) return std::nullopt;
+    return std::span<const LineRecord>(slot.first, slot.count);
   }
 
   std::uint64_t MemoryBytes() const {
-    return slots_.capacity() * sizeof(Slot) + records_.capacity() * sizeof(LineRecord);
+    std::uint64_t bytes = slots_.capacity() * sizeof(Slot) + blocks_.capacity() * sizeof(ScanBlock);
+    for (const ScanBlock& block : blocks_) bytes += block.MemoryBytes();
+    return bytes;
   }
 
  private:
   struct Slot {
     std::uint64_t text_hash = 0;
-    std::uint64_t first = 0;  // index of the text's first record in records_
+    const LineRecord* first = nullptr;  // the text's records; null in a free slot
     std::uint32_t count = 0;
-    bool used = false;
   };
 
   // The index of the slot holding `text_hash`, or of the free slot where it belongs (linear
   // probing from the hash's top bits; slots_ is never full).
   std::size_t SlotIndex(std::uint64_t text_hash) const {
     std::size_t i = text_hash >> shift_;
-    while (slots_[i].used && slots_[i].text_hash != text_hash) i = (i + 1) & (slots_.size() - 1);
+    while (slots_[i].first != nullptr && slots_[i].text_hash != text_hash) {
+      i = (i + 1) & (slots_.size() - 1);
+    }
     return i;
   }
 
+  std::vector<ScanBlock> blocks_;
   std::vector<Slot> slots_;
   int shift_ = 64;
-  std::vector<LineRecord> records_;
 };
 
 // Whether two documents are copies of each other (estimated Jaccard of their 5-grams).
@@ -477,6 +647,50 @@ bool FewerThanTwoSeparatorStarts(std::string_view line) {
     if (starts >= 2) return false;
   }
   return true;
+}
+
+// What a line of at most kMaxShortBytes bytes has among its bytes, for the rules of short lines.
+struct ShortLineBytes {
+  bool digit = false;                 // an ASCII digit
+  bool paren_or_colon = false;        // '(', ')' or ':'
+  bool two_separator_starts = false;  // !FewerThanTwoSeparatorStarts(line)
+};
+
+// The three facts in one pass over a copy of the line padded with zeros (no fact's byte), 16
+// bytes at a time with SSE2: most short lines go through all three scans otherwise.
+ShortLineBytes ScanShortLineBytes(std::string_view line) {
+  ShortLineBytes bytes;
+#if defined(__SSE2__)
+  alignas(16) char padded[kMaxShortBytes + 32] = {};
+  std::memcpy(padded, line.data(), std::min(line.size(), kMaxShortBytes));
+  const auto set = [](char byte) { return _mm_set1_epi8(byte); };
+  __m128i digits = _mm_setzero_si128();
+  __m128i parens = _mm_setzero_si128();
+  std::size_t separator_starts = 0;
+  for (std::size_t i = 0; i < line.size(); i += 16) {
+    const __m128i chunk = _mm_load_si128(reinterpret_cast<const __m128i*>(padded + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(padded + i + 1));
+    digits = _mm_or_si128(digits, _mm_and_si128(_mm_cmpgt_epi8(chunk, set('0' - 1)),
+                                                _mm_cmplt_epi8(chunk, set('9' + 1))));
+    parens = _mm_or_si128(parens, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, set('(')),
+                                                            _mm_cmpeq_epi8(chunk, set(')'))),
+                                               _mm_cmpeq_epi8(chunk, set(':'))));
+    const __m128i starts_separator = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(next, set('>')), _mm_cmpeq_epi8(next, set('<'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(next, set('|')), _mm_cmpeq_epi8(next, set('/')))),
+        _mm_or_si128(_mm_cmpeq_epi8(next, set('\xC2')), _mm_cmpeq_epi8(next, set('\xE2'))));
+    separator_starts += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(chunk, set(' ')), starts_separator)))));
+  }
+  bytes.digit = _mm_movemask_epi8(digits) != 0;
+  bytes.paren_or_colon = _mm_movemask_epi8(parens) != 0;
+  bytes.two_separator_starts = separator_starts >= 2;
+#else
+  bytes.digit = std::any_of(line.begin(), line.end(), IsDigitByte);
+  bytes.paren_or_colon = HasByteOf(line, "():");
+  bytes.two_separator_starts = !FewerThanTwoSeparatorStarts(line);
+#endif
+  return bytes;
 }
 
 // Number of spaced crumb separators (" > ", " » ", " | ", ...) in a line; 0 if a segment between
@@ -551,18 +765,69 @@ void ScatterByHashBits(std::span<const HashIndex> from, std::span<HashIndex> to,
   (*starts)[0] = 0;
 }
 
+// ScatterByHashBits on the top `bits` bits, in parallel in the current TBB arena: chunks of
+// `from` count their buckets, then each writes its pairs after those of the chunks before it in
+// each bucket: the same stable distribution.
+void ScatterByTopHashBits(std::span<const HashIndex> from, std::span<HashIndex> to, int bits,
+                          std::vector<std::uint32_t>* starts) {
+  constexpr std::size_t kMinChunkPairs = std::size_t{1} << 12;
+  const auto threads =
+      static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  const std::size_t chunks = std::min(2 * threads, from.size() / kMinChunkPairs);
+  if (threads == 1 || chunks < 2) {
+    ScatterByHashBits(from, to, 0, bits, starts);
+    return;
+  }
+  const std::size_t buckets = std::size_t{1} << bits;
+  const auto bucket = [bits](const HashIndex& pair) { return pair.first >> (64 - bits); };
+  const auto chunk = [&](std::size_t c) {
+    return from.subspan(c * from.size() / chunks,
+                        (c + 1) * from.size() / chunks - c * from.size() / chunks);
+  };
+  // Per chunk and bucket: its count, then where the chunk writes its next pair of the bucket.
+  std::vector<std::uint32_t> next(chunks * buckets, 0);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    std::uint32_t* const counts = next.data() + c * buckets;
+    for (const HashIndex& pair : chunk(c)) ++counts[bucket(pair)];
+  });
+  starts->assign(buckets + 1, 0);
+  std::uint32_t total = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    (*starts)[b] = total;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const std::uint32_t count = next[c * buckets + b];
+      next[c * buckets + b] = total;
+      total += count;
+    }
+  }
+  (*starts)[buckets] = total;
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    std::uint32_t* const write = next.data() + c * buckets;
+    for (const HashIndex& pair : chunk(c)) to[write[bucket(pair)]++] = pair;
+  });
+}
+
+// How SortByHash orders the pairs of one hash: by index, or not at all (when only the groups of
+// equal hashes matter; a hash many pairs share then costs no sort).
+enum class PairOrder { kHashThenIndex, kHashOnly };
+
 // Sorts each bucket of `data` (bounds `starts`, buckets already in order): insertion sort for
-// the usual bucket of about one pair, std::sort for a large one (a hash many documents share).
+// the usual bucket of about one pair, std::sort for a large one (a hash many documents share),
+// or with PairOrder::kHashOnly nothing if the large bucket is all one hash.
 // When no bucket is large, one insertion pass over all of `data` does it (its inner loop never
 // crosses into an earlier bucket, whose pairs are all smaller), without a mispredicted branch
 // per bucket on its random size (as SortUnique does).
-void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& starts) {
+void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& starts,
+                 PairOrder order) {
   constexpr std::size_t kSmallBucket = 16;
-  const auto insertion_sort = [data](std::size_t begin, std::size_t end) {
+  const auto less = [order](const HashIndex& x, const HashIndex& y) {
+    return order == PairOrder::kHashOnly ? x.first < y.first : x < y;
+  };
+  const auto insertion_sort = [data, &less](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin + 1; i < end; ++i) {
       const HashIndex pair = data[i];
       std::size_t j = i;
-      for (; j > begin && pair < data[j - 1]; --j) data[j] = data[j - 1];
+      for (; j > begin && less(pair, data[j - 1]); --j) data[j] = data[j - 1];
       data[j] = pair;
     }
   };
@@ -577,21 +842,25 @@ void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& st
   for (std::size_t b = 0; b + 1 < starts.size(); ++b) {
     const std::size_t begin = starts[b];
     const std::size_t end = starts[b + 1];
+    const auto first = data.begin() + static_cast<std::ptrdiff_t>(begin);
+    const auto last = data.begin() + static_cast<std::ptrdiff_t>(end);
     if (end - begin <= kSmallBucket) {
       insertion_sort(begin, end);
-    } else {
-      std::sort(data.begin() + static_cast<std::ptrdiff_t>(begin),
-                data.begin() + static_cast<std::ptrdiff_t>(end));
+    } else if (order == PairOrder::kHashThenIndex ||
+               std::any_of(first, last,
+                           [first](const HashIndex& pair) { return pair.first != first->first; })) {
+      std::sort(first, last, less);
     }
   }
 }
 
-// Sorts (hash, index) pairs by hash, then index. The hashes are uniform, so distributing them on
-// their top log2(n) bits leaves buckets of about one pair for insertion sort (as SortUnique does
-// for large sets). The distribution takes two passes, on at most kTopRadixBits bits and then on
-// the rest within each bucket: a single pass into ~n buckets writes to another page at every step
-// once the pairs outgrow the caches.
-void SortByHash(std::vector<HashIndex>* pairs) {
+// Sorts (hash, index) pairs by hash, then index (with PairOrder::kHashOnly, only brings equal
+// hashes together). The hashes are uniform, so distributing them on their top log2(n) bits leaves
+// buckets of about one pair for insertion sort (as SortUnique does for large sets). The
+// distribution takes two passes, on at most kTopRadixBits bits and then on the rest within each
+// bucket: a single pass into ~n buckets writes to another page at every step once the pairs
+// outgrow the caches. Both passes run in parallel in the current TBB arena.
+void SortByHash(std::vector<HashIndex>* pairs, PairOrder order = PairOrder::kHashThenIndex) {
   const std::size_t n = pairs->size();
   if (n < 64) {
     std::sort(pairs->begin(), pairs->end());
@@ -602,21 +871,26 @@ void SortByHash(std::vector<HashIndex>* pairs) {
   const int low_bits = bits - top_bits;
   std::vector<HashIndex> scattered(n);
   std::vector<std::uint32_t> top_starts;
-  ScatterByHashBits(*pairs, scattered, 0, top_bits, &top_starts);
+  ScatterByTopHashBits(*pairs, scattered, top_bits, &top_starts);
   if (low_bits == 0) {
-    SortBuckets(scattered, top_starts);
+    SortBuckets(scattered, top_starts, order);
     *pairs = std::move(scattered);
     return;
   }
-  std::vector<std::uint32_t> low_starts;
-  for (std::size_t b = 0; b + 1 < top_starts.size(); ++b) {
-    const std::size_t begin = top_starts[b];
-    const std::size_t size = top_starts[b + 1] - begin;
-    const std::span<HashIndex> bucket(pairs->data() + begin, size);
-    ScatterByHashBits(std::span<const HashIndex>(scattered.data() + begin, size), bucket, top_bits,
-                      low_bits, &low_starts);
-    SortBuckets(bucket, low_starts);
-  }
+  // The top buckets are independent: each is finished by one task.
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, top_starts.size() - 1),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      std::vector<std::uint32_t> low_starts;
+                      for (std::size_t b = range.begin(); b != range.end(); ++b) {
+                        const std::size_t begin = top_starts[b];
+                        const std::size_t size = top_starts[b + 1] - begin;
+                        const std::span<HashIndex> bucket(pairs->data() + begin, size);
+                        ScatterByHashBits(
+                            std::span<const HashIndex>(scattered.data() + begin, size), bucket,
+                            top_bits, low_bits, &low_starts);
+                        SortBuckets(bucket, low_starts, order);
+                      }
+                    });
 }
 
 // Slices of a set of `keys` hash keys that Finish sorts one at a time: 2^SliceBits of them, by
@@ -689,6 +963,7 @@ class LeadIndex {
     // the index itself keeps 12 bytes per entry, samples and documents in two arrays.
     const int slice_bits = spilled != nullptr ? SlicedSpill::kSliceBits : sliced ? SliceBits(entries) : 0;
     std::vector<LeadEntry> slice_entries;
+    if (slice_bits == 0) slice_entries.reserve(entries);
     for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
       if (spilled != nullptr) {
         spilled->ReadSlice(slice, &slice_entries);
@@ -791,19 +1066,42 @@ bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std:
   return false;
 }
 
-// Appends to `teasers` the body lines of live document `a` that are teasers (IsTeaserLine), in
-// line order, from its body samples (grouped by line, in line order).
-void FindTeaserLines(std::uint32_t a, std::span<const std::pair<std::uint32_t, std::uint64_t>> samples,
-                     const LeadIndex& lead_index, const LiveDocs& live, TeaserBuffers* buffers,
-                     std::vector<std::uint32_t>* teasers) {
-  std::size_t begin = 0;
-  while (begin < samples.size()) {
-    std::size_t end = begin;
-    while (end < samples.size() && samples[end].first == samples[begin].first) ++end;
+// Whether a line is, for Clean()'s teaser pass (pass 3), the article's own text whatever the
+// teaser search finds for it: a long line without a reason. Line rules give a long line no
+// reason, later passes none before pass 3 (labels and headers are short), so only repeated_line
+// may; a teaser candidate that pass 3 takes gets the reason teaser_near_duplicate.
+struct TailContent {
+  std::span<const LineRecord> records;
+  const HashKeyedTable<std::uint8_t>* repeated;
+  std::size_t max_words;
+
+  bool operator()(std::uint32_t record) const {
+    const LineRecord& line = records[record];
+    return line.facts.words > max_words && line.facts.reason == Reason::kNone &&
+           !(line.facts.repeat_eligible && repeated->Find(line.key) != 0);
+  }
+};
+
+// Appends to `teasers` the body lines (record indices) of live document `a` that are teasers
+// (IsTeaserLine) and that pass 3 may take, from its body samples (grouped by record, in record
+// order). Pass 3 takes a teaser only in the document's tail, where no line of the article's own
+// text follows it: the search goes from the last line up and stops at a line that is content
+// (`content`) and not a teaser, above which pass 3 takes none (most documents end in furniture
+// after their last paragraph, so it stops there). Teasers are appended bottom up.
+void FindTeaserLines(std::uint32_t a, std::span<const BodySample> samples,
+                     const TailContent& content, const LeadIndex& lead_index, const LiveDocs& live,
+                     TeaserBuffers* buffers, std::vector<std::uint32_t>* teasers) {
+  std::size_t end = samples.size();
+  while (end > 0) {
+    std::size_t begin = end - 1;
+    while (begin > 0 && samples[begin - 1].first == samples[end - 1].first) --begin;
+    const std::uint32_t record = samples[begin].first;
     if (IsTeaserLine(a, samples.subspan(begin, end - begin), lead_index, live, buffers)) {
-      teasers->push_back(samples[begin].first);
+      teasers->push_back(record);
+    } else if (content(record)) {
+      break;
     }
-    begin = end;
+    end = begin;
   }
 }
 
@@ -819,7 +1117,6 @@ struct CleanBuffers {
   std::vector<std::uint8_t> marks;      // teaser candidates, then dropped lines
   MatchLine normalized;
   std::string scratch;
-  std::string kept;
   // kLean: the document's scan again, and its teaser search.
   ScanBuffers scan;
   TeaserBuffers teaser;
@@ -832,10 +1129,10 @@ struct BoilerplateCleaner::Model {
   CleanOptions options;
   CleanLexicon lexicon;
   std::uint64_t repeat_threshold = 0;
-  std::unordered_set<std::uint64_t> repeated;  // keys of repeated lines
-  std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> teaser_lines;  // text hash -> lines
+  HashKeyedTable<std::uint8_t> repeated;  // keys of repeated lines, as 1
   // kFast: the dump pass's records of the non-blank lines of each text, so that Clean() does not
-  // normalize and classify them again (a document it did not see is classified afresh).
+  // normalize and classify them again (a document it did not see is classified afresh); their
+  // teaser_body facts are the teaser search's.
   LineRecordStore line_records;
   MinHasher hasher{kGroupSlots, kGroupSeed};  // of the dump pass's scans, and kLean's in Clean()
   // kLean with teasers: what Clean() needs to run the teaser search of a document it scans again
@@ -917,6 +1214,7 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   fact->ending = LineEnding(trimmed);
   std::uint64_t key = 0;
   MarkerMatch marker;
+  ShortLineBytes line_bytes;  // of short lines
   if (trimmed.size() > kMaxShortBytes) {
     key = Hash64(trimmed, kLineSeed);
     fact->words = max_words + 1;
@@ -924,9 +1222,10 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
     key = LineKey(trimmed, normalized, scratch);
     fact->words = normalized.words.size();
     fact->is_short = fact->words <= max_words;
-    fact->has_digit = std::any_of(trimmed.begin(), trimmed.end(), IsDigitByte) ||
-                      std::any_of(normalized.numeric.begin(), normalized.numeric.end(),
-                                  [](std::uint8_t numeric) { return numeric != 0; });
+    line_bytes = ScanShortLineBytes(trimmed);
+    fact->has_digit =
+        line_bytes.digit || std::any_of(normalized.numeric.begin(), normalized.numeric.end(),
+                                        [](std::uint8_t numeric) { return numeric != 0; });
   }
   if (fact->is_short) {
     marker = lexicon.Marker(normalized, max_words, scratch);
@@ -946,7 +1245,8 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   if (marker.kind != MarkerKind::kNone) {
     fact->reason = MarkerReason(marker.kind);
   } else if (fact->is_short && !fact->has_digit && fact->ending == Ending::kOther &&
-             !HasByteOf(trimmed, "():") && CrumbSeparators(trimmed) >= 2) {
+             !line_bytes.paren_or_colon && line_bytes.two_separator_starts &&
+             CrumbSeparators(trimmed) >= 2) {
     fact->reason = Reason::kNavigation;
   } else if (fact->is_short && !is_title && fact->ending != Ending::kSentence &&
              lexicon.IsCallToAction(normalized)) {
@@ -971,35 +1271,34 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
 // samples. A line's shingles are WordShingles of its normalized words (computed here without
 // allocating); the lead/body split walks a line's shingles in WordShingles' sorted, repeat-free
 // order, so only lines that reach into the lead need that order, and a body line only needs the
-// set of its sampled shingles. The scan is buffers->scan, valid until the next call.
-const DocScan& ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
-                            const CleanOptions& options, ScanBuffers* buffers) {
-  DocScan* const scan = &buffers->scan;
-  scan->Clear();
+// set of its sampled shingles. The scan is appended to buffers->block as its next document.
+void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
+                  const CleanOptions& options, ScanBuffers* buffers) {
+  ScanBlock& block = buffers->block;
+  const std::size_t first_line = block.lines.size();
+  const std::size_t first_key = block.line_keys.size();
+  const std::size_t first_lead = block.lead_samples.size();
   MatchLine& normalized = buffers->normalized;
   std::vector<std::uint64_t>& token_hashes = buffers->token_hashes;
   std::vector<std::uint64_t>& shingles = buffers->shingles;
-  std::vector<std::uint64_t>& line_samples = buffers->line_samples;
   shingles.clear();
   std::size_t word_position = 0;
   std::size_t lead_lines_seen = 0;   // lines of >= kLeadLineWords words so far
   std::size_t clean_lead_lines = 0;  // the same as Clean() counts them (long lines count as long)
   const std::string_view text = doc.text;
-  scan->text_hash = Hash64(text, kLineSeed);
-  const bool carriage_returns = HasCarriageReturn(text);
   std::size_t start = 0;
-  std::uint32_t index = 0;
-  for (; start < text.size(); ++index) {
-    const std::size_t stop = LineStop(text, start, carriage_returns);
+  while (start < text.size()) {
+    const std::size_t stop = LineStop(text, start);
     const std::string_view trimmed = Trim(text.substr(start, stop - start));
     start = NextLineStart(text, stop);
     if (trimmed.empty()) continue;
     MatchNormalize(trimmed, &normalized);
-    LineRecord& record = scan->lines.emplace_back();
-    record.key = ClassifyLine(trimmed, normalized, scan->lines.size() == 1, clean_lead_lines,
-                              lexicon, options.max_short_words, &buffers->scratch, &record.facts);
+    LineRecord& record = block.lines.emplace_back();
+    record.key =
+        ClassifyLine(trimmed, normalized, block.lines.size() == first_line + 1, clean_lead_lines,
+                     lexicon, options.max_short_words, &buffers->scratch, &record.facts);
     if (record.facts.words >= kLeadLineWords) ++clean_lead_lines;
-    scan->line_keys.push_back(record.key);
+    block.line_keys.push_back(record.key);
     const std::size_t words = normalized.words.size();
     if (words < static_cast<std::size_t>(kShingleWords)) {
       word_position += words;
@@ -1013,7 +1312,6 @@ const DocScan& ScanDocument(const Document& doc, const MinHasher& hasher, const 
     if (options.teasers) {
       const bool in_lead = lead_lines_seen < kLeadLines;
       const std::span<const std::uint64_t> line(shingles.data() + first_shingle, line_shingles);
-      line_samples.clear();
       const bool body = !in_lead && words >= kTeaserMinWords;
       // Shingles of rank < lead_rank in the line's sorted, repeat-free order are lead samples.
       const std::size_t lead_rank =
@@ -1023,51 +1321,62 @@ const DocScan& ScanDocument(const Document& doc, const MinHasher& hasher, const 
       if (lead_rank >= line.size()) {
         lead_all = true;
       } else if (lead_rank > 0) {
-        // The lead_rank smallest shingles: nth_element, then the exact order only among them.
-        line_samples.assign(line.begin(), line.end());
-        std::uint64_t* const first = line_samples.data();
-        std::uint64_t* const nth = first + lead_rank;
-        std::nth_element(first, nth, first + line_samples.size());
-        std::sort(first, nth);
-        if (std::adjacent_find(first, nth) != nth) {
-          // A repeated shingle among them shifts the ranks: take the whole sorted set.
-          std::sort(line_samples.begin(), line_samples.end());
-          line_samples.erase(std::unique(line_samples.begin(), line_samples.end()), line_samples.end());
-          if (lead_rank >= line_samples.size()) {
-            lead_all = true;
-          } else {
-            lead_max = line_samples[lead_rank - 1];
-          }
+        // The lead_rank-th smallest distinct shingle: repeats removed, then nth_element.
+        std::vector<std::uint64_t>& ranked = buffers->ranked;
+        ranked.assign(line.begin(), line.end());
+        std::uint64_t* const first = ranked.data();
+        std::uint64_t* const last = buffers->repeats.Unique(first, first + ranked.size());
+        if (lead_rank >= static_cast<std::size_t>(last - first)) {
+          lead_all = true;
         } else {
-          lead_max = line_samples[lead_rank - 1];
-        }
-        line_samples.clear();
-      }
-      for (const std::uint64_t shingle : line) {
-        if (shingle % kTeaserSampling != 0) continue;
-        if (lead_all || (lead_rank > 0 && shingle <= lead_max)) {
-          scan->lead_samples.push_back(shingle);  // sorted and made unique with the document's
-        } else if (body) {
-          line_samples.push_back(shingle);
+          std::nth_element(first, first + lead_rank - 1, last);
+          lead_max = first[lead_rank - 1];
         }
       }
-      std::sort(line_samples.begin(), line_samples.end());
-      line_samples.erase(std::unique(line_samples.begin(), line_samples.end()), line_samples.end());
-      for (const std::uint64_t shingle : line_samples) scan->body_samples.emplace_back(index, shingle);
+      // Each sampled shingle is a lead sample or, in a body line, a body sample. A quarter of the
+      // shingles are sampled, at random: each is written to both buffers and counted where it
+      // belongs, rather than branched on; a chunk of the line at a time, so that the buffers
+      // need room for a chunk more than the samples (a huge line's shingles are many).
+      std::vector<std::uint64_t>& leads = buffers->line_leads;
+      std::vector<std::uint64_t>& samples = buffers->line_samples;
+      if (leads.size() < kSamplingChunk) leads.resize(kSamplingChunk);
+      std::size_t sample_count = 0;
+      for (std::size_t first = 0; first < line.size(); first += kSamplingChunk) {
+        const std::span<const std::uint64_t> chunk =
+            line.subspan(first, std::min(kSamplingChunk, line.size() - first));
+        if (samples.size() < sample_count + chunk.size())
+          samples.resize(sample_count + chunk.size());
+        std::size_t lead_count = 0;
+        for (const std::uint64_t shingle : chunk) {
+          const bool sampled = shingle % kTeaserSampling == 0;
+          const bool lead = lead_all || (lead_rank > 0 && shingle <= lead_max);
+          leads[lead_count] = shingle;
+          samples[sample_count] = shingle;
+          lead_count += static_cast<std::size_t>(sampled & lead);
+          sample_count += static_cast<std::size_t>(sampled & !lead & body);
+        }
+        // Made unique with the document's.
+        block.lead_samples.insert(block.lead_samples.end(), leads.begin(),
+                                  leads.begin() + static_cast<std::ptrdiff_t>(lead_count));
+      }
+      const std::uint64_t* const samples_end =
+          buffers->repeats.Unique(samples.data(), samples.data() + sample_count);
+      const auto record = static_cast<std::uint32_t>(block.lines.size() - first_line - 1);
+      for (const std::uint64_t* sample = samples.data(); sample != samples_end; ++sample) {
+        block.body_samples.emplace_back(record, *sample);
+      }
     }
     word_position += words;
     ++lead_lines_seen;
   }
-  std::sort(scan->line_keys.begin(), scan->line_keys.end());
-  scan->line_keys.erase(std::unique(scan->line_keys.begin(), scan->line_keys.end()), scan->line_keys.end());
-  std::sort(scan->lead_samples.begin(), scan->lead_samples.end());
-  scan->lead_samples.erase(std::unique(scan->lead_samples.begin(), scan->lead_samples.end()),
-                           scan->lead_samples.end());
+  buffers->repeats.UniqueTail(&block.line_keys, first_key);
+  buffers->repeats.UniqueTail(&block.lead_samples, first_lead);
   if (!shingles.empty()) {
-    scan->signature.resize(kGroupSlots);
-    hasher.Sign(shingles, scan->signature);  // a minimum per slot: repeats change nothing
+    block.signatures.resize(block.signatures.size() + kGroupSlots);
+    // A minimum per slot: repeats change nothing.
+    hasher.Sign(shingles, std::span(block.signatures).last(kGroupSlots));
   }
-  return *scan;
+  block.EndDocument(Hash64(text, kLineSeed));
 }
 
 }  // namespace
@@ -1079,8 +1388,9 @@ struct BoilerplateCleanerBuilder::State {
   std::unique_ptr<BoilerplateCleaner::Model> model = std::make_unique<BoilerplateCleaner::Model>();
   tbb::enumerable_thread_specific<ScanBuffers> buffers;
   LiveDocs live;
-  std::vector<DocDetail> details;  // kFast: by live position
-  std::uint64_t detail_bytes = 0;  // MemoryBytes() of details' elements
+  std::vector<DocDetail> details;  // kFast: by live position, into detail_blocks
+  std::vector<ScanBlock> detail_blocks;
+  std::uint64_t detail_bytes = 0;             // MemoryBytes() of detail_blocks
   std::optional<std::uint64_t> last_ordinal;  // of the last live document added
   // With a spill folder: the line keys and lead samples, on disk.
   std::unique_ptr<SlicedSpill> line_key_spill, lead_sample_spill;
@@ -1125,27 +1435,37 @@ void BoilerplateCleanerBuilder::Add(std::span<const Document> docs) {
   if (n == 0) return;
   state.last_ordinal = last_ordinal;
   if (details && state.details.empty()) state.details.reserve(n);  // exact for a one-shot dump
-  std::vector<DocScan> scans(n);
+  // Blocks of consecutive documents, scanned in parallel, a block at a time by one thread (into
+  // its warm buffers, then copied once), then stored in order.
+  const std::size_t threads =
+      static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  const std::size_t block_docs = std::clamp<std::size_t>(n / (8 * threads), 1, kMaxScanBlockDocs);
+  std::vector<ScanBlock> blocks((n + block_docs - 1) / block_docs);
   const CleanLexicon& lexicon = state.model->lexicon;
   const MinHasher& hasher = state.model->hasher;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const tbb::blocked_range<std::size_t>& range) {
+  tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t b) {
     ScanBuffers& local = state.buffers.local();
-    for (std::size_t i = range.begin(); i != range.end(); ++i) {
-      scans[i] = ScanDocument(docs[live[i]], hasher, lexicon, state.options, &local).ExactCopy(details);
+    local.block.Clear();
+    for (std::size_t i = b * block_docs; i < std::min(n, (b + 1) * block_docs); ++i) {
+      ScanDocument(docs[live[i]], hasher, lexicon, state.options, &local);
     }
+    blocks[b] = local.block.ExactCopy(details);
   });
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool spill = state.line_key_spill != nullptr;
-    if (spill) {
-      state.line_key_spill->Add(state.live.size(), scans[i].line_keys);
-      state.lead_sample_spill->Add(state.live.size(), scans[i].lead_samples);
-    }
-    state.live.Append(docs[live[i]].ordinal, scans[i], /*with_keys_and_samples=*/!spill);
+  std::size_t i = 0;  // live index of the next document
+  for (ScanBlock& block : blocks) {
+    block.ForEachDocument([&](const DocScan& scan) {
+      const bool spill = state.line_key_spill != nullptr;
+      if (spill) {
+        state.line_key_spill->Add(state.live.size(), scan.line_keys);
+        state.lead_sample_spill->Add(state.live.size(), scan.lead_samples);
+      }
+      state.live.Append(docs[live[i++]].ordinal, scan, /*with_keys_and_samples=*/!spill);
+      if (details) state.details.push_back({block.LinesOf(scan), scan.body_samples});
+    });
     if (details) {
-      DocDetail& detail = state.details.emplace_back();
-      detail.lines = std::move(scans[i].lines);
-      detail.body_samples = std::move(scans[i].body_samples);
-      state.detail_bytes += detail.MemoryBytes();
+      block.KeepOnlyDetails();
+      state.detail_bytes += block.MemoryBytes();
+      state.detail_blocks.push_back(std::move(block));  // moves keep the arrays the details view
     }
   }
 }
@@ -1153,7 +1473,8 @@ void BoilerplateCleanerBuilder::Add(std::span<const Document> docs) {
 std::uint64_t BoilerplateCleanerBuilder::MemoryBytes() const {
   const State& state = *state_;
   return state.live.MemoryBytes() + state.detail_bytes +
-         (state.details.capacity() - state.details.size()) * sizeof(DocDetail);
+         state.details.capacity() * sizeof(DocDetail) +
+         state.detail_blocks.capacity() * sizeof(ScanBlock);
 }
 
 std::unique_ptr<BoilerplateCleaner> BoilerplateCleanerBuilder::Finish() {
@@ -1188,6 +1509,7 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   {
     const std::size_t band_keys = std::size_t{n} * (kGroupSlots / kGroupRows);
     const int slice_bits = sliced ? SliceBits(band_keys) : 0;
+    if (slice_bits == 0) keyed.reserve(band_keys);  // no growth by doubling (copies, page faults)
     for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
       keyed.clear();
       for (std::uint32_t i = 0; i < n; ++i) {
@@ -1205,23 +1527,30 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   }
 
   // repeated_line: document frequency, then distinct groups of the frequent lines.
-  // A line key occurs once per document, so a run of equal keys in (key, group) order is its
-  // document frequency, and the distinct groups in the run are its groups.
+  // A line key occurs once per document, so the length of a run of equal keys in key order is its
+  // document frequency; its distinct groups are counted by marking each group with the run. The
+  // pairs of a key need no order: a line on every page of a site is a run of thousands.
   {
     std::vector<std::uint32_t> roots(n);
     for (std::uint32_t i = 0; i < n; ++i) roots[i] = groups.Find(i);
     const std::uint64_t threshold = model->repeat_threshold;
+    std::vector<std::uint32_t> group_marks(n, 0);  // the last run (numbered from 1) seen in a group
+    std::uint32_t run = 0;
     // Adds the repeated keys among `keyed`, one slice of (key, group) pairs.
     const auto add_repeated = [&] {
-      SortByHash(&keyed);
+      SortByHash(&keyed, PairOrder::kHashOnly);
       for (std::size_t begin = 0; begin < keyed.size();) {
         std::size_t end = begin + 1;
-        std::uint64_t distinct_groups = 1;
-        for (; end < keyed.size() && keyed[end].first == keyed[begin].first; ++end) {
-          distinct_groups += keyed[end].second != keyed[end - 1].second ? 1 : 0;
-        }
-        if (end - begin >= threshold && distinct_groups >= threshold) {
-          model->repeated.insert(keyed[begin].first);
+        while (end < keyed.size() && keyed[end].first == keyed[begin].first) ++end;
+        if (end - begin >= threshold) {
+          ++run;  // at most one per threshold pairs
+          std::uint64_t distinct_groups = 0;
+          for (std::size_t k = begin; k < end; ++k) {
+            std::uint32_t& mark = group_marks[keyed[k].second];
+            distinct_groups += mark != run ? 1 : 0;
+            mark = run;
+          }
+          if (distinct_groups >= threshold) model->repeated[keyed[begin].first] = 1;
         }
         begin = end;
       }
@@ -1237,6 +1566,7 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
       std::size_t line_keys = 0;
       for (std::uint32_t i = 0; i < n; ++i) line_keys += docs.line_keys(i).size();
       const int slice_bits = sliced ? SliceBits(line_keys) : 0;
+      if (slice_bits == 0) keyed.reserve(line_keys);
       for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
         keyed.clear();
         for (std::uint32_t i = 0; i < n; ++i) {
@@ -1254,7 +1584,7 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
   // searches every document now; kLean keeps the lead index for Clean() to search the document
   // it is given.
   if (options.teasers) {
-    keyed = {};  // not needed any more: the lead index allocates its own
+    Free(&keyed);  // not needed any more: the lead index allocates its own
     LeadIndex lead_index(docs, state.lead_sample_spill.get(), sliced);
     state.lead_sample_spill.reset();
     if (state.memory == CleanerMemory::kLean) {
@@ -1263,19 +1593,30 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
       docs.ShrinkToFit();
       model->live = std::move(docs);
     } else {
-      std::vector<std::vector<std::uint32_t>> teasers(n);
-      tbb::enumerable_thread_specific<TeaserBuffers> teaser_buffers;
+      // Each document marks its own records (the store keeps those of a text's first copy;
+      // copies of a text have the same teasers: a document's copy is never its teaser's source).
+      struct TeaserSearch {
+        TeaserBuffers buffers;
+        std::vector<std::uint32_t> lines;
+      };
+      tbb::enumerable_thread_specific<TeaserSearch> searches;
       tbb::parallel_for(std::uint32_t{0}, n, [&](std::uint32_t a) {
-        FindTeaserLines(a, state.details[a].body_samples, lead_index, docs, &teaser_buffers.local(),
-                        &teasers[a]);
+        TeaserSearch& search = searches.local();
+        search.lines.clear();
+        const TailContent content{state.details[a].lines, &model->repeated,
+                                  options.max_short_words};
+        FindTeaserLines(a, state.details[a].body_samples, content, lead_index, docs,
+                        &search.buffers, &search.lines);
+        for (const std::uint32_t record : search.lines)
+          state.details[a].lines[record].facts.teaser_body = true;
       });
-      for (std::uint32_t i = 0; i < n; ++i) {
-        if (!teasers[i].empty()) model->teaser_lines[docs.text_hash(i)] = std::move(teasers[i]);
-      }
     }
   }
-  if (state.memory == CleanerMemory::kFast) model->line_records = LineRecordStore(state.details, docs);
-  state.details = {};
+  if (state.memory == CleanerMemory::kFast) {
+    model->line_records = LineRecordStore(state.details, docs, std::move(state.detail_blocks));
+  }
+  Free(&state.details);
+  Free(&state.detail_blocks);
   state.live = {};
   return model;
 }
@@ -1294,11 +1635,7 @@ std::uint64_t BoilerplateCleaner::repeat_threshold() const { return model_->repe
 
 std::uint64_t BoilerplateCleaner::MemoryBytes() const {
   const Model& model = *model_;
-  // Hash containers: a node (key, value, next pointer, cached hash) and a bucket pointer each.
-  constexpr std::uint64_t kNodeBytes = 48;
-  std::uint64_t teaser_bytes = 0;
-  for (const auto& [hash, lines] : model.teaser_lines) teaser_bytes += kNodeBytes + lines.capacity() * 4;
-  return model.repeated.size() * kNodeBytes + teaser_bytes + model.line_records.MemoryBytes() +
+  return model.repeated.MemoryBytes() + model.line_records.MemoryBytes() +
          model.live.MemoryBytes() + (model.lead_index ? model.lead_index->MemoryBytes() : 0);
 }
 
@@ -1331,26 +1668,27 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   // a document it saw again, for the same records and the body samples of its teaser search.
   const std::uint64_t text_hash = Hash64(text, kLineSeed);
   std::optional<std::span<const LineRecord>> records = model.line_records.Find(text_hash);
-  std::span<const std::uint32_t> teaser_lines;  // body lines of teasers found by the dump pass
   if (model.lead_index) {
     const std::optional<std::uint32_t> live = model.live.Find(doc->ordinal);
     if (live && model.live.text_hash(*live) == text_hash) {
-      const DocScan& scan = ScanDocument(*doc, model.hasher, lexicon, model.options, &buffers.scan);
-      records = scan.lines;
+      ScanBlock& block = buffers.scan.block;
+      block.Clear();
+      ScanDocument(*doc, model.hasher, lexicon, model.options, &buffers.scan);
       buffers.teaser_lines.clear();
-      FindTeaserLines(*live, scan.body_samples, *model.lead_index, model.live, &buffers.teaser,
-                      &buffers.teaser_lines);
-      teaser_lines = buffers.teaser_lines;
+      const TailContent content{block.lines, &model.repeated, model.options.max_short_words};
+      FindTeaserLines(*live, block.Only().body_samples, content, *model.lead_index, model.live,
+                      &buffers.teaser, &buffers.teaser_lines);
+      for (const std::uint32_t record : buffers.teaser_lines)
+        block.lines[record].facts.teaser_body = true;
+      records = std::span<const LineRecord>(block.lines);
     }
-  } else if (!model.teaser_lines.empty()) {
-    const auto found = model.teaser_lines.find(text_hash);
-    if (found != model.teaser_lines.end()) teaser_lines = found->second;
   }
   if (records) {
     const std::size_t nonblank_lines = static_cast<std::size_t>(std::count_if(
         lines.begin(), lines.end(), [](const RawLine& line) { return !line.trimmed.empty(); }));
     if (records->size() != nonblank_lines) records.reset();  // a hash collision
   }
+  bool any_teaser_body = false;
   for (std::size_t index = 0; index < lines.size(); ++index) {
     const std::string_view trimmed = lines[index].trimmed;
     if (trimmed.empty()) continue;
@@ -1368,13 +1706,14 @@ void BoilerplateCleaner::Clean(Document* doc) const {
                          &fact);
     }
     if (fact.reason == Reason::kNone) {
-      if (fact.repeat_eligible && !model.repeated.empty() && model.repeated.contains(key)) {
+      if (fact.repeat_eligible && model.repeated.Find(key) != 0) {
         fact.reason = Reason::kRepeatedLine;
       } else if (fact.timestamp) {
         fact.reason = Reason::kTimestamp;
       }
     }
     if (fact.words >= kLeadLineWords) ++lead_lines_seen;
+    any_teaser_body |= fact.teaser_body;
   }
 
   // Pass 2: labels around timestamps.
@@ -1405,16 +1744,11 @@ void BoilerplateCleaner::Clean(Document* doc) const {
   // with page furniture (a timestamp, label or marker among the kTeaserContext lines above it):
   // a reused background paragraph, or a digest of briefs one of which is also a story of the
   // dump, is content.
-  if (!teaser_lines.empty()) {
-    std::vector<std::uint8_t>& candidate = buffers.marks;
-    candidate.assign(lines.size(), 0);
-    for (std::uint32_t line : teaser_lines) {
-      if (line < lines.size()) candidate[line] = 1;
-    }
+  if (any_teaser_body) {
     bool content_follows = false;
     for (std::size_t k = nonblank.size(); k-- > 1;) {
       const std::uint32_t line = nonblank[k];
-      if (candidate[line] && !content_follows && FurnitureAbove(nonblank, k, facts)) {
+      if (facts[line].teaser_body && !content_follows && FurnitureAbove(nonblank, k, facts)) {
         if (facts[line].reason == Reason::kNone) facts[line].reason = Reason::kTeaser;
         // The teaser's own header (its title) just above it, up to the first furniture line.
         for (std::size_t up = line, taken = 0; up > 0 && taken < kTeaserHeaderLines; --up, ++taken) {
@@ -1478,20 +1812,25 @@ void BoilerplateCleaner::Clean(Document* doc) const {
                             static_cast<std::uint32_t>(span_end - span_start + 1)});
     span_start = span_end + 1;
   }
-  std::string& kept = buffers.kept;
-  kept.clear();
+  // The kept lines are moved down in the text's own buffer: each goes no later than it was (a
+  // "\n" stands for a terminator of at least one byte), so no copy of the text is needed.
+  char* const kept = doc->text.data();
+  std::size_t length = 0;
   bool wrote_line = false;
   for (std::size_t index = 0; index < lines.size(); ++index) {
     if (drop[index]) continue;
-    if (wrote_line) kept.push_back('\n');
+    if (wrote_line) kept[length++] = '\n';
     wrote_line = true;
-    kept.append(text.substr(lines[index].begin, lines[index].end - lines[index].begin));
+    const std::size_t bytes = lines[index].end - lines[index].begin;
+    std::memmove(kept + length, kept + lines[index].begin, bytes);
+    length += bytes;
   }
   // Blank lines left at the end by a cut trailing block are no content.
-  while (!kept.empty() && (kept.back() == '\n' || IsSpaceByte(static_cast<unsigned char>(kept.back())))) {
-    kept.pop_back();
+  while (length > 0 &&
+         (kept[length - 1] == '\n' || IsSpaceByte(static_cast<unsigned char>(kept[length - 1])))) {
+    --length;
   }
-  doc->text.assign(kept);  // into the text's own buffer: no allocation
+  doc->text.resize(length);
 }
 
 }  // namespace neardup

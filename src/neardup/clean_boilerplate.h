@@ -17,8 +17,9 @@
 // arrival order either way). CleanerMemory chooses what the builder and the cleaner keep:
 //  kFast  everything (what the one-shot constructor does): per live document its line records
 //         (key and facts of each non-blank line, 32 B a line), its sampled body shingles (16 B
-//         each), its line keys, lead samples and signature; Finish() keeps the line records, so
-//         that Clean() does not classify a seen text again, and the teaser lines of every text.
+//         each), its line keys, lead samples and signature; Finish() runs the teaser search of
+//         every document and keeps the line records, marked with its findings, so that Clean()
+//         neither classifies nor searches a seen text again.
 //  kLean  only what the dump-level rules need: per live document its ordinal, text hash, 16-slot
 //         signature (copy groups, and IsCopy in the teaser search), sorted lead samples (the
 //         teaser search's lead index) and, until Finish() turns them into the repeated set, its

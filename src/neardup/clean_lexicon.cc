@@ -1,7 +1,12 @@
 #include "neardup/clean_lexicon.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "neardup/embedded_data.h"
@@ -197,14 +202,15 @@ void ForEachRow(std::string_view tsv, RowFunction row) {
 namespace {
 
 // The match folding of the code points below U+0800 (ASCII decoded from a lone byte, and every
-// code point a two-byte sequence decodes to, overlong ones included), with their folded UTF-8.
-// MatchNormalize looks these up instead of decoding and folding: Arabic, Latin, Greek and
-// Cyrillic text is almost only such characters.
+// code point a two-byte sequence decodes to, overlong ones included), as what MatchNormalize
+// writes for them. MatchNormalize looks these up instead of decoding and folding: Arabic, Latin,
+// Greek and Cyrillic text is almost only such characters.
 struct FoldEntry {
-  std::int32_t folded = kSeparatorChar;  // a code point, kDeletedChar or kSeparatorChar
-  std::uint8_t length = 0;               // bytes of `folded` in UTF-8 (at most 2, see below)
-  bool digit = false;                    // folded is an ASCII digit
-  char utf8[2] = {};
+  char utf8[2] = {};  // the folded character in UTF-8, ' ' for a separator
+  std::uint8_t length =
+      0;  // bytes of utf8 written: 1 or 2 (see below), 1 for a separator, 0 if deleted
+  bool separator = false;
+  bool deleted = false;
 };
 
 // Index: a byte < 0x80 itself; a valid two-byte sequence 0x80 + its code point.
@@ -212,10 +218,26 @@ struct FoldTables {
   std::array<FoldEntry, 0x80 + 0x800> entries;
 };
 
+// The table index of the character starting with bytes `first`, `second`, which is ASCII or a
+// valid two-byte sequence.
+inline std::size_t FoldIndex(unsigned first, unsigned second) {
+  return first < 0x80 ? first : 0x80 + (((first & 0x1F) << 6) | (second & 0x3F));
+}
+
+bool PlainFoldsMatch(const FoldTables& tables);
+
 FoldEntry MakeFoldEntry(std::int32_t folded) {
   FoldEntry entry;
-  entry.folded = folded;
-  if (folded < 0) return entry;
+  if (folded == kSeparatorChar) {
+    entry.utf8[0] = ' ';
+    entry.length = 1;
+    entry.separator = true;
+    return entry;
+  }
+  if (folded == kDeletedChar) {
+    entry.deleted = true;
+    return entry;
+  }
   std::string utf8;
   AppendUtf8(folded, &utf8);
   // Folding never lengthens a code point below U+0800 (checked here, relied on by MatchNormalize
@@ -223,7 +245,6 @@ FoldEntry MakeFoldEntry(std::int32_t folded) {
   if (utf8.size() > 2) throw Error("clean lexicon: a fold below U+0800 lengthens its character");
   entry.length = static_cast<std::uint8_t>(utf8.size());
   std::copy(utf8.begin(), utf8.end(), entry.utf8);
-  entry.digit = folded >= '0' && folded <= '9';
   return entry;
 }
 
@@ -242,77 +263,258 @@ const FoldTables& GetFoldTables() {
     for (std::int32_t c = 0; c < 0x800; ++c) {
       tables.entries[0x80 + static_cast<std::size_t>(c)] = MakeFoldEntry(FoldNonAscii(c));
     }
+    if (!PlainFoldsMatch(tables))
+      throw Error("clean lexicon: the plain folds are not the tables' folds");
     return tables;
   }();
   return kTables;
 }
 
-}  // namespace
+// MatchNormalize's first pass: writes the folded characters of a line to `text`, every run of
+// separators as one space (none at the start; deleted characters join what surrounds them), so
+// that the words are the runs between spaces. The text never has more bytes than the line: a
+// kept character folds to at most its own length, a space stands for at least one byte.
+// Its state is two values the caller keeps in locals: stores to the text (char) may alias
+// anything, so state kept in memory would be reloaded after every character.
+struct FoldState {
+  std::size_t length = 0;   // bytes written
+  bool after_space = true;  // the text is empty or ends in a space
+};
 
-// The definition is the code point loop: decode (DecodeUtf8), fold (FoldNonAscii), then words are
-// the runs of kept code points. One-byte and valid two-byte sequences take the tables above,
-// which hold exactly that loop's result for them; longer and invalid sequences take the loop.
-// The output never has more bytes than the input: a kept character folds to at most its own
-// length, and a word's separating space stands for at least one separator byte; so the text is
-// written in place into a buffer of the input's size (plus one byte), without growth checks.
-// The folding of the code point at line[*at], advancing *at: by table for one- and valid
-// two-byte sequences (chosen without a branch: Arabic text alternates them), else by the
-// decoding loop with *entry = nullptr.
-inline std::int32_t NextFolded(const FoldTables& tables, std::string_view line, std::size_t* at,
-                               const FoldEntry** entry) {
-  const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
-  const unsigned first = bytes[*at];
-  const unsigned second = *at + 1 < line.size() ? bytes[*at + 1] : 0;
-  const bool two_byte = (first & 0xE0) == 0xC0 && (second & 0xC0) == 0x80;
-  if (first >= 0x80 && !two_byte) {
-    *entry = nullptr;
-    // Through a copy: were the caller's position address-taken, it would live in memory, and
-    // every character would wait on a store and reload of it.
-    std::size_t next = *at;
-    const std::int32_t folded = FoldNonAscii(DecodeUtf8(line, &next));
-    *at = next;
-    return folded;
-  }
-  const std::size_t index = two_byte ? 0x80 + (((first & 0x1F) << 6) | (second & 0x3F)) : first;
-  *entry = &tables.entries[index];
-  *at += two_byte ? 2 : 1;
-  return (*entry)->folded;
+// A character of the tables. Writes two bytes (the text has a spare byte past the line's size)
+// and counts those that belong, without branches: word lengths are random.
+inline FoldState WriteFolded(const FoldEntry& entry, FoldState state, char* text) {
+  std::memcpy(text + state.length, entry.utf8, 2);
+  const bool repeat_space = entry.separator & state.after_space;
+  state.length += entry.length - static_cast<std::size_t>(repeat_space);
+  state.after_space = entry.separator | (state.after_space & entry.deleted);
+  return state;
 }
 
+// A character the tables do not hold: a code point, kDeletedChar or kSeparatorChar.
+FoldState WriteFolded(std::int32_t folded, FoldState state, char* text) {
+  if (folded == kSeparatorChar)
+    return WriteFolded(FoldEntry{{' ', 0}, 1, true, false}, state, text);
+  if (folded >= 0) {
+    state.length += AppendUtf8(folded, text + state.length);
+    state.after_space = false;
+  }
+  return state;
+}
+
+// Plain characters fold byte for byte, by a few rules: ASCII letters and digits (upper-case
+// letters + 0x20), a single space (a separator), and the Arabic letters U+0621..U+063A (lead byte
+// 0xD8, second 0xA1..0xBA) and U+0641..U+064A (0xD9, 0x81..0x8A), of which alef with madda or
+// hamza (U+0622, U+0623, U+0625) fold to alef (U+0627), teh marbuta (U+0629) to heh (U+0647) and
+// alef maqsura (U+0649) to yeh (U+064A), the others to themselves. Most of Arabic and Latin text
+// is runs of them, which MatchNormalize copies 16 bytes at a time with these rules applied in a
+// vector. The rules must give the tables' folds: GetFoldTables() checks every plain character.
+constexpr unsigned char kD8 = 0xD8, kD9 = 0xD9;
+constexpr unsigned char kD8First = 0xA1, kD8Last = 0xBA, kD9First = 0x81, kD9Last = 0x8A;
+
+// The plain fold of a two-byte plain character (the rules above, one character at a time).
+std::array<unsigned char, 2> PlainFold(unsigned char lead, unsigned char second) {
+  if (lead == kD8 && (second == 0xA2 || second == 0xA3 || second == 0xA5)) return {kD8, 0xA7};
+  if (lead == kD8 && second == 0xA9) return {kD9, 0x87};
+  if (lead == kD9 && second == 0x89) return {kD9, 0x8A};
+  return {lead, second};
+}
+
+// Whether the plain rules give the tables' folds for every plain character.
+bool PlainFoldsMatch(const FoldTables& tables) {
+  for (unsigned byte = 0; byte < 0x80; ++byte) {
+    const FoldEntry& entry = tables.entries[byte];
+    const bool letter_or_digit = (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9');
+    if (byte == ' ' && !entry.separator) return false;
+    if (letter_or_digit && (entry.length != 1 || static_cast<unsigned char>(entry.utf8[0]) != byte))
+      return false;
+    if (byte >= 'A' && byte <= 'Z' &&
+        (entry.length != 1 || static_cast<unsigned char>(entry.utf8[0]) != byte + 0x20)) {
+      return false;
+    }
+  }
+  for (const auto [lead, first, last] : {std::array<unsigned, 3>{kD8, kD8First, kD8Last},
+                                         std::array<unsigned, 3>{kD9, kD9First, kD9Last}}) {
+    for (unsigned second = first; second <= last; ++second) {
+      const FoldEntry& entry = tables.entries[FoldIndex(lead, second)];
+      const auto fold =
+          PlainFold(static_cast<unsigned char>(lead), static_cast<unsigned char>(second));
+      if (entry.length != 2 || static_cast<unsigned char>(entry.utf8[0]) != fold[0] ||
+          static_cast<unsigned char>(entry.utf8[1]) != fold[1]) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+#if defined(__SSE2__)
+__m128i Bytes(unsigned char byte) { return _mm_set1_epi8(static_cast<char>(byte)); }
+
+// 0xFF in the bytes of v within [low, high] (unsigned), else 0.
+__m128i InRange(__m128i v, unsigned char low, unsigned char high) {
+  const __m128i offset = _mm_sub_epi8(v, Bytes(low));
+  return _mm_cmpeq_epi8(_mm_min_epu8(offset, Bytes(static_cast<unsigned char>(high - low))),
+                        offset);
+}
+
+// `yes` in the bytes where mask is 0xFF, else `no`.
+__m128i Select(__m128i mask, __m128i yes, __m128i no) {
+  return _mm_or_si128(_mm_and_si128(mask, yes), _mm_andnot_si128(mask, no));
+}
+
+// The plain bytes of a window of 16 bytes of a line (bit j of `plain`: byte j is plain), given
+// the line's bytes just before and after it (0 at its ends), and its spaces; writes the window
+// folded to text (16 bytes, whatever is plain). A space right after another, or first when
+// `after_space`, is not plain: it is a repeated separator, which writes nothing.
+struct PlainWindow {
+  unsigned plain = 0;
+  unsigned spaces = 0;
+};
+
+PlainWindow FoldPlainWindow(const char* window, unsigned char before, unsigned char after,
+                            bool after_space, char* text) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(window));
+  const __m128i previous = _mm_or_si128(_mm_slli_si128(v, 1), _mm_cvtsi32_si128(before));
+  const __m128i next =
+      _mm_or_si128(_mm_srli_si128(v, 1), _mm_slli_si128(_mm_cvtsi32_si128(after), 15));
+  const __m128i d8 = _mm_cmpeq_epi8(v, Bytes(kD8));
+  const __m128i after_d8 = _mm_cmpeq_epi8(previous, Bytes(kD8));
+  const __m128i after_d9 = _mm_cmpeq_epi8(previous, Bytes(kD9));
+  // Arabic plain letters: their second bytes, and their lead bytes.
+  const __m128i second = _mm_or_si128(_mm_and_si128(after_d8, InRange(v, kD8First, kD8Last)),
+                                      _mm_and_si128(after_d9, InRange(v, kD9First, kD9Last)));
+  const __m128i lead =
+      _mm_or_si128(_mm_and_si128(d8, InRange(next, kD8First, kD8Last)),
+                   _mm_and_si128(_mm_cmpeq_epi8(v, Bytes(kD9)), InRange(next, kD9First, kD9Last)));
+  const __m128i upper = InRange(v, 'A', 'Z');
+  const __m128i space = _mm_cmpeq_epi8(v, Bytes(' '));
+  const __m128i single_space = _mm_andnot_si128(_mm_cmpeq_epi8(previous, Bytes(' ')), space);
+  const __m128i ascii = _mm_or_si128(_mm_or_si128(InRange(v, 'a', 'z'), InRange(v, '0', '9')),
+                                     _mm_or_si128(upper, single_space));
+  PlainWindow result;
+  result.spaces = static_cast<unsigned>(_mm_movemask_epi8(space));
+  result.plain =
+      static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ascii, _mm_or_si128(lead, second))));
+  if (after_space) result.plain &= ~(result.spaces & 1u);
+  // The folds: case, then the Arabic letters that are not their own fold.
+  __m128i folded = _mm_add_epi8(v, _mm_and_si128(upper, Bytes(0x20)));
+  const __m128i alef_variant =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, Bytes(0xA2)), _mm_cmpeq_epi8(v, Bytes(0xA3))),
+                   _mm_cmpeq_epi8(v, Bytes(0xA5)));
+  folded = Select(_mm_and_si128(after_d8, alef_variant), Bytes(0xA7), folded);
+  folded = Select(_mm_and_si128(after_d8, _mm_cmpeq_epi8(v, Bytes(0xA9))), Bytes(0x87), folded);
+  folded = Select(_mm_and_si128(d8, _mm_cmpeq_epi8(next, Bytes(0xA9))), Bytes(kD9), folded);
+  folded = Select(_mm_and_si128(after_d9, _mm_cmpeq_epi8(v, Bytes(0x89))), Bytes(0x8A), folded);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(text), folded);
+  return result;
+}
+#endif
+
+// Then the words: the runs between the spaces of text[0, length).
+void SplitWords(const char* text, std::size_t length, MatchLine* out) {
+  std::size_t word_start = 0;
+  const auto add_word = [&](std::size_t end) {
+    const std::string_view word(text + word_start, end - word_start);
+    out->words.push_back(word);
+    const bool all_digits =
+        std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    out->numeric.push_back(all_digits ? 1 : 0);
+    word_start = end + 1;
+  };
+  std::size_t p = 0;
+#if defined(__SSE2__)
+  // The spaces of 64 bytes at a time, as bits: the loop over them ends once per 64 bytes (where
+  // its branch mispredicts) rather than once per 16.
+  for (; p + 64 <= length; p += 64) {
+    std::uint64_t spaces = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + p + 16 * k));
+      spaces |= static_cast<std::uint64_t>(static_cast<unsigned>(
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' ')))))
+                << (16 * k);
+    }
+    while (spaces != 0) {
+      add_word(p + static_cast<std::size_t>(std::countr_zero(spaces)));
+      spaces &= spaces - 1;
+    }
+  }
+#endif
+  for (; p < length; ++p) {
+    if (text[p] == ' ') add_word(p);
+  }
+  if (length > 0) add_word(length);
+}
+
+}  // namespace
+
+// The definition is the code point loop (MatchNormalizeReference): decode (DecodeUtf8), fold
+// (FoldNonAscii), then words are the runs of kept code points. One-byte and valid two-byte
+// sequences take the tables above, which hold exactly that loop's result for them; longer and
+// invalid sequences take the loop. A byte that is not a continuation byte (10xxxxxx) always
+// starts a character of that loop, which consumes only continuation bytes after it: so the
+// characters of a window of bytes are known from the bytes alone.
 void MatchNormalize(std::string_view line, MatchLine* out) {
   out->Clear();
   const FoldTables& tables = GetFoldTables();
-  out->text.resize(line.size() + 1);  // + 1: a one-byte character writes a second, unused byte
-  char* const text = out->text.data();
   const std::size_t size = line.size();
-  std::size_t length = 0;  // bytes written to text
+  const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
+  // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
+  out->text.resize(size + 16);
+  char* const text = out->text.data();
+#if defined(__SSE2__)
+  char padded[32];
+#endif
+  FoldState state;
   std::size_t i = 0;
   while (i < size) {
-    // Separators and deleted characters up to the next word.
-    const FoldEntry* entry = nullptr;
-    std::int32_t folded = NextFolded(tables, line, &i, &entry);
-    if (folded < 0) continue;
-    if (length > 0) text[length++] = ' ';
-    const std::size_t word_start = length;
-    bool all_digits = true;
-    // The word: kept characters, with deleted ones skipped, up to a separator or the end.
-    for (;;) {
-      if (entry != nullptr) {
-        all_digits &= entry->digit;  // no branch
-        std::memcpy(text + length, entry->utf8, 2);
-        length += entry->length;
-      } else {
-        if (folded < '0' || folded > '9') all_digits = false;
-        length += AppendUtf8(folded, text + length);
-      }
-      do {
-        folded = i < size ? NextFolded(tables, line, &i, &entry) : kSeparatorChar;
-      } while (folded == kDeletedChar);
-      if (folded == kSeparatorChar) break;
+#if defined(__SSE2__)
+    // The next 16 bytes when all are plain, else those before the first other one. A window
+    // may start or end in the middle of a plain letter, whose other byte is in the next or
+    // previous window, and always advances by 16 bytes when all are plain, without waiting for
+    // the masks. The last 15 bytes come from a copy padded with zeros (not plain).
+    const char* window = line.data() + i;
+    if (i + 16 > size) {
+      std::memcpy(padded, window, size - i);
+      std::memset(padded + (size - i), 0, 16);
+      window = padded;
     }
-    out->words.emplace_back(text + word_start, length - word_start);
-    out->numeric.push_back(all_digits ? 1 : 0);
+    const unsigned char before = i > 0 ? bytes[i - 1] : 0;
+    const unsigned char after = i + 16 < size ? bytes[i + 16] : 0;
+    const PlainWindow plain =
+        FoldPlainWindow(window, before, after, state.after_space, text + state.length);
+    if (plain.plain == 0xFFFF) {
+      i += 16;
+      state.length += 16;
+      state.after_space = (plain.spaces >> 15) != 0;
+      continue;
+    }
+    // Then one character after the plain ones: it starts a character (a plain byte's other
+    // byte is plain too).
+    const auto run = static_cast<unsigned>(__builtin_ctz(~plain.plain));
+    i += run;
+    state.length += run;
+    if (run > 0) state.after_space = ((plain.spaces >> (run - 1)) & 1u) != 0;
+    if (i >= size) break;
+#endif
+    // One character: by table if ASCII or a valid two-byte sequence, else decoded.
+    const unsigned first = bytes[i];
+    const unsigned second = i + 1 < size ? bytes[i + 1] : 0;
+    if (first < 0x80) {
+      state = WriteFolded(tables.entries[first], state, text);
+      ++i;
+    } else if ((first & 0xE0) == 0xC0 && (second & 0xC0) == 0x80) {
+      state = WriteFolded(tables.entries[FoldIndex(first, second)], state, text);
+      i += 2;
+    } else {
+      std::size_t next = i;  // through a copy: the loop's position stays in a register
+      state = WriteFolded(FoldNonAscii(DecodeUtf8(line, &next)), state, text);
+      i = next;
+    }
   }
+  // Without a final space.
+  const std::size_t length = state.length - (state.length > 0 && state.after_space ? 1 : 0);
+  SplitWords(out->text.data(), length, out);
   out->text.resize(length);  // shrinking keeps the buffer, so the word views stay valid
 }
 

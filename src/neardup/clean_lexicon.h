@@ -80,6 +80,7 @@ class HashKeyedTable {
   Value Find(std::uint64_t key) const {
     return slots_.empty() ? Value{} : slots_[SlotOf(key)].value;
   }
+  std::uint64_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot); }  // held
 
  private:
   struct Slot {
