@@ -122,6 +122,7 @@ BenchRow RunOnce(const std::string& corpus, const std::vector<std::string>& inpu
   BenchRow row;
   row.corpus = corpus;
   row.threads = threads;
+  ReleaseFreedMemory();  // what the previous run freed: else this run starts from its fragments
   row.rss_per_run = ResetPeakRss();
   row.start_rss_bytes = StatusBytes("VmRSS");
   const auto start = std::chrono::steady_clock::now();

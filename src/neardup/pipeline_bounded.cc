@@ -6,10 +6,6 @@
 #include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -122,14 +118,6 @@ struct SketchBatch {
   std::vector<std::uint64_t> keys;  // docs.size() x bands, row-major
   std::vector<std::uint8_t> eligible;
 };
-
-// Gives memory that was freed back to the system (glibc keeps it otherwise), so that the peak
-// of one pass does not stay resident through the next.
-void ReleaseFreedMemory() {
-#ifdef __GLIBC__
-  malloc_trim(0);
-#endif
-}
 
 std::string FormatBytes(std::uint64_t bytes) {
   const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);

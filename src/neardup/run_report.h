@@ -44,6 +44,12 @@ struct RunReport {
 // Peak resident set size of this process so far (getrusage), in bytes.
 std::uint64_t PeakRssBytes();
 
+// Gives the memory the allocator holds free back to the system (glibc's malloc_trim; nothing
+// elsewhere): between the passes of a bounded run, so that a pass's peak does not stay resident
+// through the next, and between the runs of the bench harness, so that each run starts from a heap
+// like a fresh process's.
+void ReleaseFreedMemory();
+
 // Times a stage and appends it to the report when it goes out of scope.
 class StageTimer {
  public:
