@@ -17,6 +17,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "neardup/clean_lexicon.h"
@@ -433,12 +434,16 @@ TEST(CleanBoilerplate, CopiesOfOneArticleAreNotRepetition) {
   }
 }
 
+// The title and lead of a story that other pages of the teaser tests carry as a teaser.
+constexpr std::string_view kTeasedTitle = "Markets slip as oil prices climb for a third day";
+constexpr std::string_view kTeasedLead =
+    "Stock markets in Europe slipped on Tuesday as the price of crude oil climbed for a third day "
+    "in a row, after producers said they would keep their output low until the end of the year "
+    "and traders worried about the cost of energy for factories and households this winter.";
+
 TEST(CleanBoilerplate, TeaserOfAnotherDocumentIsCut) {
-  const std::string story_title = "Markets slip as oil prices climb for a third day";
-  const std::string story_lead =
-      "Stock markets in Europe slipped on Tuesday as the price of crude oil climbed for a third day "
-      "in a row, after producers said they would keep their output low until the end of the year "
-      "and traders worried about the cost of energy for factories and households this winter.";
+  const std::string story_title(kTeasedTitle);
+  const std::string story_lead(kTeasedLead);
   const std::string story =
       story_title + "\n" + story_lead +
       "\nAnalysts expect the central bank to keep its rates unchanged next week, while the government "
@@ -478,11 +483,8 @@ TEST(CleanBoilerplate, TeaserOfAnotherDocumentIsCut) {
 // (pass 3 takes no teaser above it): a long repeated_line or a line of at most max_short_words
 // words below a teaser is not that text, and the teaser is still cut; a long paragraph is.
 TEST(CleanBoilerplate, TeaserSearchStopsOnlyAtTheArticlesOwnText) {
-  const std::string story_title = "Markets slip as oil prices climb for a third day";
-  const std::string story_lead =
-      "Stock markets in Europe slipped on Tuesday as the price of crude oil climbed for a third "
-      "day in a row, after producers said they would keep their output low until the end of the "
-      "year and traders worried about the cost of energy for factories and households this winter.";
+  const std::string story_title(kTeasedTitle);
+  const std::string story_lead(kTeasedLead);
   const std::string story =
       story_title + "\n" + story_lead +
       "\nAnalysts expect the central bank to keep its rates unchanged next week, while the "
