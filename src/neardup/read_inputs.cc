@@ -171,8 +171,10 @@ struct RawBatch {
   }
   // Moves documents [count, size()) to the end of `rest`, keeping the first `count`.
   void MoveTailTo(std::size_t count, RawBatch* rest) {
-    for (std::size_t i = count; i < docs.size(); ++i) rest->Add(Text(docs[i]), docs[i].file, docs[i].line);
-    for (std::size_t i = count; i < docs.size(); ++i) text_bytes -= docs[i].size;
+    for (std::size_t i = count; i < docs.size(); ++i) {
+      rest->Add(Text(docs[i]), docs[i].file, docs[i].line);
+      text_bytes -= docs[i].size;
+    }
     if (count < docs.size()) bytes.resize(docs[count].offset);
     docs.resize(count);
   }

@@ -3,7 +3,8 @@
 // (checked by simdjson's DOM parser); the text field must be a string; the id field, when present,
 // a string or an integer (integers keep their exact digits: 2^64+1 round-trips); every other
 // member is kept raw, in order, and passes through to the outputs. Invalid UTF-8 is repaired with
-// U+FFFD before parsing (counted) or, under InvalidUtf8Policy::kReject, rejects the document.
+// U+FFFD before the line is judged (counted) or, under InvalidUtf8Policy::kReject, rejects the
+// document; it is looked for only when the validator refuses a line (its UTF-8 check is the scan).
 // A bad line never throws: the document comes back with `rejected` set and a reason.
 // One JsonlParser per thread.
 #include <cstddef>
