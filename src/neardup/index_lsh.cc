@@ -1,5 +1,6 @@
 #include "neardup/index_lsh.h"
 
+#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
@@ -8,6 +9,8 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <iterator>
+#include <memory>
 #include <utility>
 
 #include "neardup/error.h"
@@ -88,12 +91,44 @@ struct PairPacking {
   }
 };
 
+// Storage for a sort's scatter pass, never value-initialized: a large list is scattered into it
+// whole, so zeroing it first would be one more pass over memory the scatter overwrites anyway.
+class ScatterBuffer {
+ public:
+  std::uint64_t* Get(std::size_t size) {
+    if (size > capacity_) {
+      data_.reset();
+      data_ = std::make_unique_for_overwrite<std::uint64_t[]>(size);
+      capacity_ = size;
+    }
+    return data_.get();
+  }
+  void Release() {
+    data_.reset();
+    capacity_ = 0;
+  }
+
+ private:
+  std::unique_ptr<std::uint64_t[]> data_;
+  std::size_t capacity_ = 0;
+};
+
+// The radix sorts' buffers: a small list's (swapped with it) and a large list's scatter target.
+struct SortBuffers {
+  std::vector<std::uint64_t> small;
+  ScatterBuffer large;
+  void Release() {
+    std::vector<std::uint64_t>().swap(small);
+    large.Release();
+  }
+};
+
 // Per-thread scratch of CandidatePairs: one band's (key, document) entries, the packed pairs
-// found, and the radix sort's buffer.
+// found, and the radix sorts' buffers.
 struct BandScratch {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
   std::vector<std::uint64_t> pairs;
-  std::vector<std::uint64_t> buffer;
+  SortBuffers buffers;
   std::size_t unique_at_last_sort = 0;  // pairs.size() right after the last SortUnique
 };
 
@@ -132,16 +167,16 @@ void RadixSortInPlace(int bits, std::span<std::uint64_t> keys, std::span<std::ui
 }
 
 // Sorts `pairs` (each below 2^bits) and removes repeats. A large list is distributed once by its
-// top bits into `buffer` (the one pass over main memory), then each of the 2^11 buckets is sorted
-// and made unique on its own, inside the caches, buckets in parallel, and the buckets are packed
-// back: the same result as one LSD sort of the whole list, whose every pass streams the list
+// top bits into `buffers->large` (the one pass over main memory), then each of the 2^11 buckets is
+// sorted and made unique on its own, inside the caches, buckets in parallel, and the buckets are
+// packed back: the same result as one LSD sort of the whole list, whose every pass streams the list
 // through memory (story mode's 1 GB index sorted 10^8 pairs that way).
-void SortUnique(int bits, std::vector<std::uint64_t>* pairs, std::vector<std::uint64_t>* buffer) {
+void SortUnique(int bits, std::vector<std::uint64_t>* pairs, SortBuffers* buffers) {
   constexpr int kTopBits = 11;
   constexpr std::size_t kBuckets = std::size_t{1} << kTopBits;
   const std::size_t n = pairs->size();
   if (n < (std::size_t{1} << 18) || bits <= 2 * kTopBits) {
-    RadixSort(bits, pairs, buffer);
+    RadixSort(bits, pairs, &buffers->small);
     pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
     return;
   }
@@ -149,15 +184,15 @@ void SortUnique(int bits, std::vector<std::uint64_t>* pairs, std::vector<std::ui
   std::vector<std::size_t> starts(kBuckets + 1, 0);
   for (const std::uint64_t pair : *pairs) ++starts[(pair >> low_bits) + 1];
   for (std::size_t b = 0; b < kBuckets; ++b) starts[b + 1] += starts[b];
-  buffer->resize(n);
+  std::uint64_t* const scattered = buffers->large.Get(n);
   {
     std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
-    for (const std::uint64_t pair : *pairs) (*buffer)[next[pair >> low_bits]++] = pair;
+    for (const std::uint64_t pair : *pairs) scattered[next[pair >> low_bits]++] = pair;
   }
   std::vector<std::size_t> unique_counts(kBuckets, 0);
   tbb::enumerable_thread_specific<std::vector<std::uint64_t>> scratch;
   tbb::parallel_for(std::size_t{0}, kBuckets, [&](std::size_t b) {
-    const std::span<std::uint64_t> bucket(buffer->data() + starts[b], starts[b + 1] - starts[b]);
+    const std::span<std::uint64_t> bucket(scattered + starts[b], starts[b + 1] - starts[b]);
     std::vector<std::uint64_t>& local = scratch.local();
     if (local.size() < bucket.size()) local.resize(bucket.size());
     RadixSortInPlace(low_bits, bucket, std::span(local.data(), bucket.size()));
@@ -167,8 +202,7 @@ void SortUnique(int bits, std::vector<std::uint64_t>* pairs, std::vector<std::ui
   for (std::size_t b = 0; b < kBuckets; ++b) out_starts[b + 1] = out_starts[b] + unique_counts[b];
   pairs->resize(out_starts.back());  // no larger than before: no reallocation
   tbb::parallel_for(std::size_t{0}, kBuckets, [&](std::size_t b) {
-    std::copy_n(buffer->begin() + static_cast<std::ptrdiff_t>(starts[b]), unique_counts[b],
-                pairs->begin() + static_cast<std::ptrdiff_t>(out_starts[b]));
+    std::copy_n(scattered + starts[b], unique_counts[b], pairs->begin() + static_cast<std::ptrdiff_t>(out_starts[b]));
   });
 }
 
@@ -214,7 +248,7 @@ void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPac
   // found. A fixed trigger re-sorted the whole list after every band once the unique pairs alone
   // passed it: story mode's index stage took 39x longer at 1 GB than at 100 MB.
   if (scratch->pairs.size() > std::max<std::size_t>(std::size_t{1} << 24, 2 * scratch->unique_at_last_sort)) {
-    SortUnique(2 * packing.bits, &scratch->pairs, &scratch->buffer);
+    SortUnique(2 * packing.bits, &scratch->pairs, &scratch->buffers);
     scratch->unique_at_last_sort = scratch->pairs.size();
   }
 }
@@ -223,25 +257,47 @@ void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPac
 
 namespace {
 
-// The sorted, unique union of the pairs the bands' scratches collected, unpacked.
+// The sorted, unique union of the pairs the bands' scratches collected, unpacked. Each scratch's
+// list is finished on its own (most of it is sorted already), then the lists (one per thread that
+// took bands) are merged two at a time: linear passes instead of sorting their concatenation.
 std::vector<CandidatePair> MergeBandPairs(tbb::enumerable_thread_specific<BandScratch>* scratch,
                                           PairPacking packing) {
-  std::size_t total = 0;
-  for (const BandScratch& local : *scratch) total += local.pairs.size();
-  std::vector<std::uint64_t> pairs;
-  pairs.reserve(total);
+  std::vector<BandScratch*> owners;
   for (BandScratch& local : *scratch) {
-    pairs.insert(pairs.end(), local.pairs.begin(), local.pairs.end());
-    std::vector<std::uint64_t>().swap(local.pairs);
-    std::vector<std::uint64_t>().swap(local.buffer);
     std::vector<std::pair<std::uint64_t, std::uint32_t>>().swap(local.entries);
+    if (!local.pairs.empty()) owners.push_back(&local);
   }
-  std::vector<std::uint64_t> buffer;
-  SortUnique(2 * packing.bits, &pairs, &buffer);
-  std::vector<std::uint64_t>().swap(buffer);
+  tbb::parallel_for(std::size_t{0}, owners.size(), [&](std::size_t l) {
+    BandScratch& local = *owners[l];
+    if (local.pairs.size() != local.unique_at_last_sort) SortUnique(2 * packing.bits, &local.pairs, &local.buffers);
+    local.buffers.Release();
+  });
+  std::vector<std::vector<std::uint64_t>> lists;
+  for (BandScratch* local : owners) lists.push_back(std::move(local->pairs));
+  while (lists.size() > 1) {
+    std::vector<std::vector<std::uint64_t>> merged((lists.size() + 1) / 2);
+    tbb::parallel_for(std::size_t{0}, merged.size(), [&](std::size_t m) {
+      if (2 * m + 1 == lists.size()) {
+        merged[m] = std::move(lists[2 * m]);
+        return;
+      }
+      // Each list is sorted and repeat-free: set_union keeps one of two equal pairs.
+      merged[m].reserve(lists[2 * m].size() + lists[2 * m + 1].size());
+      std::set_union(lists[2 * m].begin(), lists[2 * m].end(), lists[2 * m + 1].begin(), lists[2 * m + 1].end(),
+                     std::back_inserter(merged[m]));
+      std::vector<std::uint64_t>().swap(lists[2 * m]);
+      std::vector<std::uint64_t>().swap(lists[2 * m + 1]);
+    });
+    lists = std::move(merged);
+  }
   std::vector<CandidatePair> out;
-  out.reserve(pairs.size());
-  for (const std::uint64_t pair : pairs) out.push_back(packing.Unpack(pair));
+  if (!lists.empty()) {
+    const std::vector<std::uint64_t>& pairs = lists[0];
+    out.resize(pairs.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size()), [&](const auto& range) {
+      for (std::size_t p = range.begin(); p < range.end(); ++p) out[p] = packing.Unpack(pairs[p]);
+    });
+  }
   return out;
 }
 
