@@ -956,8 +956,8 @@ TEST(CleanLexicon, MatchNormalizeEqualsReference) {
 // MatchNormalize's windows of plain characters (16 bytes folded at a time) against the code
 // point loop: every Arabic letter, two-byte character of U+0080..U+00BF and ASCII byte at every
 // offset across the first window boundaries, then long random lines of mostly plain characters
-// with others among them (marks, punctuation, repeated spaces, three-byte characters, stray and
-// cut-off UTF-8 bytes).
+// with others among them, few or many (marks, punctuation, repeated spaces, three-byte
+// characters, stray and cut-off UTF-8 bytes).
 TEST(CleanLexicon, MatchNormalizePlainWindowsEqualReference) {
   MatchLine fast;
   MatchLine reference;
@@ -1014,14 +1014,18 @@ TEST(CleanLexicon, MatchNormalizePlainWindowsEqualReference) {
                                            "\"",
                                            ":"};
   std::uint64_t state = 7;
-  for (int round = 0; round < 20000; ++round) {
-    std::string text;
-    const std::size_t characters_in_line = SplitMix64(state) % 120;
-    for (std::size_t i = 0; i < characters_in_line; ++i) {
-      const std::uint64_t r = SplitMix64(state);
-      text += r % 16 == 0 ? others[(r >> 8) % others.size()] : plain[(r >> 8) % plain.size()];
+  // One other character in 16, then one in 4: several in a window, whose plain runs between them
+  // MatchNormalize takes from the window's folds.
+  for (const std::uint64_t one_in : {16, 4}) {
+    for (int round = 0; round < 20000; ++round) {
+      std::string text;
+      const std::size_t characters_in_line = SplitMix64(state) % 120;
+      for (std::size_t i = 0; i < characters_in_line; ++i) {
+        const std::uint64_t r = SplitMix64(state);
+        text += r % one_in == 0 ? others[(r >> 8) % others.size()] : plain[(r >> 8) % plain.size()];
+      }
+      check(text);
     }
-    check(text);
   }
 }
 

@@ -656,20 +656,22 @@ struct ShortLineBytes {
   bool two_separator_starts = false;  // !FewerThanTwoSeparatorStarts(line)
 };
 
-// The three facts in one pass over a copy of the line padded with zeros (no fact's byte), 16
-// bytes at a time with SSE2: most short lines go through all three scans otherwise.
+// The three facts in one pass over the line, 16 bytes at a time with SSE2: most short lines go
+// through all three scans otherwise.
 ShortLineBytes ScanShortLineBytes(std::string_view line) {
   ShortLineBytes bytes;
 #if defined(__SSE2__)
-  alignas(16) char padded[kMaxShortBytes + 32] = {};
-  std::memcpy(padded, line.data(), std::min(line.size(), kMaxShortBytes));
+  const std::size_t size = std::min(line.size(), kMaxShortBytes);
   const auto set = [](char byte) { return _mm_set1_epi8(byte); };
   __m128i digits = _mm_setzero_si128();
   __m128i parens = _mm_setzero_si128();
-  std::size_t separator_starts = 0;
-  for (std::size_t i = 0; i < line.size(); i += 16) {
-    const __m128i chunk = _mm_load_si128(reinterpret_cast<const __m128i*>(padded + i));
-    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(padded + i + 1));
+  // Separator starts counted per byte lane (a compare's 0xFF is -1): at most one a lane per
+  // chunk, so at most kMaxShortBytes / 16 = 16 a lane, then summed once.
+  __m128i lane_starts = _mm_setzero_si128();
+  // The 16 bytes at `at`, and the 16 after its first (17 readable bytes).
+  const auto scan_chunk = [&](const char* at) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1));
     digits = _mm_or_si128(digits, _mm_and_si128(_mm_cmpgt_epi8(chunk, set('0' - 1)),
                                                 _mm_cmplt_epi8(chunk, set('9' + 1))));
     parens = _mm_or_si128(parens, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, set('(')),
@@ -679,9 +681,21 @@ ShortLineBytes ScanShortLineBytes(std::string_view line) {
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(next, set('>')), _mm_cmpeq_epi8(next, set('<'))),
                      _mm_or_si128(_mm_cmpeq_epi8(next, set('|')), _mm_cmpeq_epi8(next, set('/')))),
         _mm_or_si128(_mm_cmpeq_epi8(next, set('\xC2')), _mm_cmpeq_epi8(next, set('\xE2'))));
-    separator_starts += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(chunk, set(' ')), starts_separator)))));
+    lane_starts = _mm_sub_epi8(lane_starts,
+                               _mm_and_si128(_mm_cmpeq_epi8(chunk, set(' ')), starts_separator));
+  };
+  // The chunks whose 17 bytes are the line's in place; the last one from a copy padded with
+  // zeros (no fact's byte).
+  std::size_t i = 0;
+  for (; i + 17 <= size; i += 16) scan_chunk(line.data() + i);
+  if (i < size) {
+    char tail[33] = {};
+    std::memcpy(tail, line.data() + i, size - i);
+    scan_chunk(tail);
   }
+  const __m128i lane_sums = _mm_sad_epu8(lane_starts, _mm_setzero_si128());  // two 16-bit sums
+  const auto separator_starts = static_cast<std::size_t>(_mm_cvtsi128_si32(lane_sums)) +
+                                static_cast<std::size_t>(_mm_extract_epi16(lane_sums, 4));
   bytes.digit = _mm_movemask_epi8(digits) != 0;
   bytes.paren_or_colon = _mm_movemask_epi8(parens) != 0;
   bytes.two_separator_starts = separator_starts >= 2;
@@ -1148,6 +1162,7 @@ namespace {
 
 // "10h30", "10h": digits, "h", optional digits (French and other clock notations).
 bool IsClockWord(std::string_view word) {
+  if (word.empty() || !IsDigitByte(word[0])) return false;  // most words: no search for 'h'
   const std::size_t h = word.find('h');
   if (h == 0 || h == std::string_view::npos) return false;
   const auto digits = [](std::string_view part) { return std::all_of(part.begin(), part.end(), IsDigitByte); };

@@ -139,8 +139,17 @@ void AppendUtf8(std::int32_t c, std::string* out) {
   }
 }
 
-// Hash of words[first, last) joined by one space, skipping numeric words.
+// Hash of words[first, last) joined by one space, skipping numeric words. `line` is
+// MatchNormalize's: with no numeric word among them, the words joined are a part of line.text
+// (its words joined by one space), hashed where it lies rather than copied.
 std::uint64_t PhraseHash(const MatchLine& line, std::size_t first, std::size_t last, std::string* buffer) {
+  if (first < last && std::find(line.numeric.begin() + static_cast<std::ptrdiff_t>(first),
+                                line.numeric.begin() + static_cast<std::ptrdiff_t>(last),
+                                std::uint8_t{1}) == line.numeric.begin() + static_cast<std::ptrdiff_t>(last)) {
+    const char* const begin = line.words[first].data();
+    const char* const end = line.words[last - 1].data() + line.words[last - 1].size();
+    return Hash64(std::string_view(begin, static_cast<std::size_t>(end - begin)), kLineSeed);
+  }
   buffer->clear();
   for (std::size_t i = first; i < last; ++i) {
     if (line.numeric[i]) continue;
@@ -370,6 +379,7 @@ __m128i Select(__m128i mask, __m128i yes, __m128i no) {
 struct PlainWindow {
   unsigned plain = 0;
   unsigned spaces = 0;
+  __m128i folded;  // what was written to text
 };
 
 PlainWindow FoldPlainWindow(const char* window, unsigned char before, unsigned char after,
@@ -407,11 +417,34 @@ PlainWindow FoldPlainWindow(const char* window, unsigned char before, unsigned c
   folded = Select(_mm_and_si128(d8, _mm_cmpeq_epi8(next, Bytes(0xA9))), Bytes(kD9), folded);
   folded = Select(_mm_and_si128(after_d9, _mm_cmpeq_epi8(v, Bytes(0x89))), Bytes(0x8A), folded);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(text), folded);
+  result.folded = folded;
   return result;
 }
 #endif
 
-// Then the words: the runs between the spaces of text[0, length).
+// The character of `line` at line[*i], written to text as its fold: by table if ASCII or a valid
+// two-byte sequence, else decoded. Advances *i past it.
+FoldState FoldCharacter(std::string_view line, const FoldTables& tables, std::size_t* i,
+                        FoldState state, char* text) {
+  const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
+  const unsigned first = bytes[*i];
+  const unsigned second = *i + 1 < line.size() ? bytes[*i + 1] : 0;
+  if (first < 0x80) {
+    *i += 1;
+    return WriteFolded(tables.entries[first], state, text);
+  }
+  if ((first & 0xE0) == 0xC0 && (second & 0xC0) == 0x80) {
+    *i += 2;
+    return WriteFolded(tables.entries[FoldIndex(first, second)], state, text);
+  }
+  std::size_t next = *i;  // through a copy: the caller's position stays in a register
+  state = WriteFolded(FoldNonAscii(DecodeUtf8(line, &next)), state, text);
+  *i = next;
+  return state;
+}
+
+// Then the words: the runs between the spaces of text[0, length). The text has 16 readable bytes
+// past `length` (their spaces are ignored).
 void SplitWords(const char* text, std::size_t length, MatchLine* out) {
   std::size_t word_start = 0;
   const auto add_word = [&](std::size_t end) {
@@ -439,10 +472,21 @@ void SplitWords(const char* text, std::size_t length, MatchLine* out) {
       spaces &= spaces - 1;
     }
   }
-#endif
+  // The rest, 16 bytes at a time, the spaces past `length` masked off.
+  for (; p < length; p += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + p));
+    auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8(' '))));
+    if (length - p < 16) spaces &= (1u << (length - p)) - 1;
+    while (spaces != 0) {
+      add_word(p + static_cast<std::size_t>(std::countr_zero(spaces)));
+      spaces &= spaces - 1;
+    }
+  }
+#else
   for (; p < length; ++p) {
     if (text[p] == ' ') add_word(p);
   }
+#endif
   if (length > 0) add_word(length);
 }
 
@@ -458,17 +502,16 @@ void MatchNormalize(std::string_view line, MatchLine* out) {
   out->Clear();
   const FoldTables& tables = GetFoldTables();
   const std::size_t size = line.size();
-  const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
   // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
   out->text.resize(size + 16);
   char* const text = out->text.data();
-#if defined(__SSE2__)
-  char padded[32];
-#endif
   FoldState state;
   std::size_t i = 0;
-  while (i < size) {
 #if defined(__SSE2__)
+  const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
+  char padded[32];
+  alignas(16) char folded[32] = {};  // a window's folds, then 16 bytes the copies below may read
+  while (i < size) {
     // The next 16 bytes when all are plain, else those before the first other one. A window
     // may start or end in the middle of a plain letter, whose other byte is in the next or
     // previous window, and always advances by 16 bytes when all are plain, without waiting for
@@ -489,29 +532,35 @@ void MatchNormalize(std::string_view line, MatchLine* out) {
       state.after_space = (plain.spaces >> 15) != 0;
       continue;
     }
-    // Then one character after the plain ones: it starts a character (a plain byte's other
-    // byte is plain too).
-    const auto run = static_cast<unsigned>(__builtin_ctz(~plain.plain));
-    i += run;
-    state.length += run;
-    if (run > 0) state.after_space = ((plain.spaces >> (run - 1)) & 1u) != 0;
-    if (i >= size) break;
-#endif
-    // One character: by table if ASCII or a valid two-byte sequence, else decoded.
-    const unsigned first = bytes[i];
-    const unsigned second = i + 1 < size ? bytes[i + 1] : 0;
-    if (first < 0x80) {
-      state = WriteFolded(tables.entries[first], state, text);
-      ++i;
-    } else if ((first & 0xE0) == 0xC0 && (second & 0xC0) == 0x80) {
-      state = WriteFolded(tables.entries[FoldIndex(first, second)], state, text);
-      i += 2;
-    } else {
-      std::size_t next = i;  // through a copy: the loop's position stays in a register
-      state = WriteFolded(FoldNonAscii(DecodeUtf8(line, &next)), state, text);
-      i = next;
+    // Then the rest of the window: its runs of plain bytes, each copied from its folds to where
+    // the text is now (the first one is written already), and one character after each (which
+    // starts a character: a plain byte's other byte is plain too), rather than a new window
+    // after each such character. A byte's plainness depends on the line's bytes alone, except
+    // for a space when the text ends in a space (after a separator, or a deleted character after
+    // one): it repeats it, as when it is the first byte of a window.
+    _mm_store_si128(reinterpret_cast<__m128i*>(folded), plain.folded);
+    unsigned plain_bits = plain.plain;
+    std::size_t offset = 0;  // of i in the window
+    for (;;) {
+      const auto run = static_cast<unsigned>(__builtin_ctz(~(plain_bits >> offset)));
+      if (run > 0) {
+        if (offset > 0) std::memcpy(text + state.length, folded + offset, 16);
+        i += run;
+        state.length += run;
+        offset += run;
+        state.after_space = ((plain.spaces >> (offset - 1)) & 1u) != 0;
+      }
+      if (offset >= 16 || i >= size) break;
+      const std::size_t at = i;
+      state = FoldCharacter(line, tables, &i, state, text);
+      offset += i - at;
+      if (offset >= 16 || i >= size) break;
+      if (state.after_space) plain_bits &= ~(plain.spaces & (1u << offset));
     }
   }
+#else
+  while (i < size) state = FoldCharacter(line, tables, &i, state, text);
+#endif
   // Without a final space.
   const std::size_t length = state.length - (state.length > 0 && state.after_space ? 1 : 0);
   SplitWords(out->text.data(), length, out);
