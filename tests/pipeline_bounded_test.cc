@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "neardup/clean_run.h"
 #include "neardup/error.h"
@@ -101,6 +102,44 @@ TEST(BoundedRun, SameOutputsAsTheInMemoryRunAtAnyBatchSizeAndThreadCount) {
       EXPECT_EQ(FilesIn(dir / "spill"), 0u);                   // and nothing stays there
       EXPECT_EQ(FilesIn(out), 4u);                             // the four outputs, no temp
     }
+  }
+}
+
+// report.json is written last, so its figures cover the run up to it: the write stage of the
+// other three files is among its stages and its total time is at least the sum of its stages.
+// The same for the in-memory run and the bounded run, which write differently.
+TEST(RunReport, ReportJsonCoversTheWriteStage) {
+  TempDir dir;
+  const std::vector<std::string> inputs = MixedInputs(dir);
+  std::filesystem::create_directory(dir / "spill");
+  for (const bool bounded : {false, true}) {
+    SCOPED_TRACE(bounded ? "bounded" : "in memory");
+    PipelineConfig config;
+    config.quiet = true;
+    if (bounded) {
+      config.max_memory = 1ull << 30;
+      config.batch_bytes = 50'000;
+      config.spill_dir = dir / "spill";
+    }
+    const std::string out = dir / (bounded ? "bounded" : "in_memory");
+    const RunReport returned = RunAndWrite(config, inputs, out);
+    const std::string json = ReadFile(out + "/report.json");
+    const std::regex stage_pattern("\"stage\": \"([a-z_]+)\",\\s*\"seconds\": ([0-9.e+-]+)");
+    std::vector<std::string> names;
+    double stage_sum = 0;
+    for (auto it = std::sregex_iterator(json.begin(), json.end(), stage_pattern); it != std::sregex_iterator(); ++it) {
+      names.push_back((*it)[1]);
+      stage_sum += std::stod((*it)[2]);
+    }
+    ASSERT_FALSE(names.empty()) << json;
+    EXPECT_EQ(names.front(), "read");
+    EXPECT_EQ(names.back(), "write");
+    std::smatch total;
+    ASSERT_TRUE(std::regex_search(json, total, std::regex("\"total_seconds\": ([0-9.e+-]+)"))) << json;
+    const double total_seconds = std::stod(total[1]);
+    EXPECT_GE(total_seconds * (1 + 1e-9), stage_sum) << json;
+    EXPECT_GE(returned.total_seconds, total_seconds);  // the caller's figure adds the commit
+    EXPECT_EQ(returned.stages.back().name, "write");
   }
 }
 

@@ -205,13 +205,12 @@ RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::strin
   {
     StageTimer timer(&result.report, "write");
     timer.set_items(result.docs.size());
-    result.report.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    result.report.peak_rss_bytes = PeakRssBytes();
     tbb::task_arena arena(EffectiveThreads(config));
-    arena.execute([&] { WriteOutputs(output_dir, result.docs, result.clusters, result.report, config); });
+    arena.execute([&] { WriteOutputs(output_dir, result.docs, result.clusters, result.report, config, start); });
   }
-  // report.json has the time up to writing; the caller gets the whole run, writing included.
+  // report.json has the run up to writing itself; the caller gets the whole run, its commit included.
   result.report.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.report.peak_rss_bytes = PeakRssBytes();
   return result.report;
 }
 

@@ -323,10 +323,7 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
     CountOutcomes(ids, clusters, &report);
     report.spill_bytes = read_spill.bytes() + clean_spill.bytes() + shingle_spill.bytes() + key_spill.bytes();
     if (progress != nullptr) progress->Stage("write", documents);
-    StageTimer timer(&report, "write");
-    timer.set_items(documents);
-    report.total_seconds = Seconds(Clock::now() - start);
-    report.peak_rss_bytes = PeakRssBytes();
+    const auto write_start = Clock::now();
     OutputWriter writer(output_dir, ids, clusters);
     std::vector<std::vector<Document>> slots(kBatchesInFlight);
     tbb::parallel_invoke([&] { writer.WriteClusters(); },
@@ -337,8 +334,10 @@ RunReport RunBoundedAndWrite(const PipelineConfig& config, const std::vector<std
                                [](std::vector<Document>*) {},
                                [&](std::vector<Document>* batch) { writer.WriteDocuments(*batch); });
                          });
+    FinishReportForWriting(&report, start, write_start, documents);
     writer.Commit(report, config);
   });
+  // report.json has the run up to writing itself; the caller gets the whole run, its commit included.
   report.total_seconds = Seconds(Clock::now() - start);
   report.peak_rss_bytes = PeakRssBytes();
   return report;

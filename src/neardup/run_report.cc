@@ -22,6 +22,14 @@ void ReleaseFreedMemory() {
 #endif
 }
 
+void FinishReportForWriting(RunReport* report, std::chrono::steady_clock::time_point run_start,
+                            std::chrono::steady_clock::time_point write_start, std::uint64_t items) {
+  const auto now = std::chrono::steady_clock::now();
+  report->stages.push_back(StageMeasure{"write", std::chrono::duration<double>(now - write_start).count(), 0, items});
+  report->total_seconds = std::chrono::duration<double>(now - run_start).count();
+  report->peak_rss_bytes = PeakRssBytes();
+}
+
 StageTimer::StageTimer(RunReport* report, std::string name)
     : report_(report), start_(std::chrono::steady_clock::now()) {
   measure_.name = std::move(name);

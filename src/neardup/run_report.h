@@ -50,6 +50,12 @@ std::uint64_t PeakRssBytes();
 // like a fresh process's.
 void ReleaseFreedMemory();
 
+// The last figures of report.json, set just before it is written (after the other outputs): the
+// write stage so far (from `write_start`, `items` documents), the run's total time (from
+// `run_start`) and its peak memory.
+void FinishReportForWriting(RunReport* report, std::chrono::steady_clock::time_point run_start,
+                            std::chrono::steady_clock::time_point write_start, std::uint64_t items);
+
 // Times a stage and appends it to the report when it goes out of scope.
 class StageTimer {
  public:

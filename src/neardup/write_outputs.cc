@@ -403,12 +403,20 @@ void OutputWriter::Commit(const RunReport& report, const PipelineConfig& config)
 
 void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
                   const ClusterResult& clusters, const RunReport& report,
-                  const PipelineConfig& config) {
+                  const PipelineConfig& config,
+                  std::optional<std::chrono::steady_clock::time_point> run_start) {
+  const auto write_start = std::chrono::steady_clock::now();
   const DocumentIds ids(docs);
   OutputWriter writer(dir, ids, clusters);
   // The three files are streamed at once: their chunks share the arena's threads.
   tbb::parallel_invoke([&] { writer.WriteDocuments(docs); }, [&] { writer.WriteClusters(); });
-  writer.Commit(report, config);
+  if (!run_start) {
+    writer.Commit(report, config);
+    return;
+  }
+  RunReport final_report = report;
+  FinishReportForWriting(&final_report, *run_start, write_start, docs.size());
+  writer.Commit(final_report, config);
 }
 
 std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {

@@ -21,8 +21,10 @@
 // OutputWriter is the same writer for runs that never hold all documents (the bounded-memory run):
 // it needs only the ids and rejections of all documents (DocumentIds) and the clusters up front,
 // then takes the documents in input order, a batch at a time. Both give the same bytes.
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -68,9 +70,13 @@ void AddDocumentCounts(const Document& doc, RunReport* report);
 void AppendId(std::string* out, const Document& doc);
 void AppendRemoved(std::string* out, const Document& doc);
 
+// Writes the four outputs into `dir` (see OutputWriter). With `run_start`, report.json gets the
+// write stage, the total time and the peak memory as they are when it is written
+// (FinishReportForWriting); without, `report` as it is.
 void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
                   const ClusterResult& clusters, const RunReport& report,
-                  const PipelineConfig& config);
+                  const PipelineConfig& config,
+                  std::optional<std::chrono::steady_clock::time_point> run_start = std::nullopt);
 
 class OutputWriter {
  public:
