@@ -130,6 +130,7 @@ struct BandScratch {
   std::vector<std::uint64_t> pairs;
   SortBuffers buffers;
   std::size_t unique_at_last_sort = 0;  // pairs.size() right after the last SortUnique
+  std::size_t bands_done = 0;
 };
 
 // Sorts `keys`, each below 2^bits, ascending: an LSD radix sort, 11 bits per pass, through
@@ -184,7 +185,8 @@ void SortUnique(int bits, std::vector<std::uint64_t>* pairs, SortBuffers* buffer
   std::vector<std::size_t> starts(kBuckets + 1, 0);
   for (const std::uint64_t pair : *pairs) ++starts[(pair >> low_bits) + 1];
   for (std::size_t b = 0; b < kBuckets; ++b) starts[b + 1] += starts[b];
-  std::uint64_t* const scattered = buffers->large.Get(n);
+  // As large as the list may grow (its capacity), so that a growing list's sorts share one buffer.
+  std::uint64_t* const scattered = buffers->large.Get(std::max(n, pairs->capacity()));
   {
     std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
     for (const std::uint64_t pair : *pairs) scattered[next[pair >> low_bits]++] = pair;
@@ -228,7 +230,7 @@ void BucketPairs(std::span<const std::pair<std::uint64_t, std::uint32_t>> bucket
 
 // Adds the candidate pairs of one band to scratch->pairs; key(doc) is the document's key in it.
 template <typename KeyOf>
-void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPacking packing,
+void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPacking packing, int bands,
                BandScratch* scratch) {
   auto& entries = scratch->entries;
   entries.clear();
@@ -242,6 +244,13 @@ void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPac
     while (end < entries.size() && entries[end].first == entries[begin].first) ++end;
     BucketPairs(std::span(entries).subspan(begin, end - begin), packing, &scratch->pairs);
     begin = end;
+  }
+  // After the thread's first band, room for as many pairs in every band (up to 2^28 pairs): the
+  // memory is reserved, not touched until used, and the list no longer grows by doubling, each
+  // step a copy into fresh pages (story mode at 1 GB: 62 million pairs).
+  constexpr std::size_t kMaxReservedPairs = std::size_t{1} << 28;
+  if (scratch->bands_done++ == 0) {
+    scratch->pairs.reserve(std::min(kMaxReservedPairs, scratch->pairs.size() * static_cast<std::size_t>(bands)));
   }
   // Keep memory bounded by deduplicating as we go: once the list has doubled since the last sort
   // (and holds at least 2^24 pairs), so that the sorting work stays proportional to the pairs
@@ -315,7 +324,7 @@ std::vector<CandidatePair> CandidatePairs(std::span<const std::uint64_t> band_ke
   tbb::enumerable_thread_specific<BandScratch> scratch;
   tbb::parallel_for(0, bands, [&](int band) {
     const auto key = [&](std::size_t doc) { return band_keys[doc * bands + band]; };
-    BandPairs(key, eligible, packing, &scratch.local());
+    BandPairs(key, eligible, packing, bands, &scratch.local());
   });
   return MergeBandPairs(&scratch, packing);
 }
@@ -331,7 +340,7 @@ std::vector<CandidatePair> CandidatePairsByBand(int bands, std::span<const std::
       throw Error("internal error: band " + std::to_string(band) + " has " + std::to_string(keys.size()) +
                   " keys for " + std::to_string(eligible.size()) + " documents");
     }
-    BandPairs([&](std::size_t doc) { return keys[doc]; }, eligible, packing, &scratch.local());
+    BandPairs([&](std::size_t doc) { return keys[doc]; }, eligible, packing, bands, &scratch.local());
   }
   return MergeBandPairs(&scratch, packing);
 }
