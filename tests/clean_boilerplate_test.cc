@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <regex>
@@ -908,9 +909,14 @@ TEST(CleanLexicon, MatchNormalizeFoldsCaseAccentsArabicAndDigits) {
 // MatchNormalize's tables against the code point loop: every byte and every two-byte sequence
 // (valid, overlong, cut short) between words, then random byte strings biased to UTF-8 leads.
 // MatchNormalize and the code point loop give the same text, words and digit flags for `text`.
+// Both paths: MatchNormalize (64-byte windows where the CPU has AVX-512 VBMI2) and the 16-byte one.
 void ExpectMatchNormalizeEqualsReference(const std::string& text, MatchLine* fast, MatchLine* reference) {
-  MatchNormalize(text, fast);
   MatchNormalizeReference(text, reference);
+  MatchNormalize(text, fast);
+  ASSERT_EQ(fast->text, reference->text) << text;
+  ASSERT_EQ(fast->numeric, reference->numeric) << text;
+  ASSERT_EQ(fast->words, reference->words) << text;
+  MatchNormalizeNarrow(text, fast);
   ASSERT_EQ(fast->text, reference->text) << text;
   ASSERT_EQ(fast->numeric, reference->numeric) << text;
   ASSERT_EQ(fast->words, reference->words) << text;
@@ -953,12 +959,15 @@ TEST(CleanLexicon, MatchNormalizeEqualsReference) {
   }
 }
 
-// MatchNormalize's windows of plain characters (16 bytes folded at a time) against the code
-// point loop: every Arabic letter, two-byte character of U+0080..U+00BF and ASCII byte at every
-// offset across the first window boundaries, then long random lines of mostly plain characters
-// with others among them, few or many (marks, punctuation, repeated spaces, three-byte
-// characters, stray and cut-off UTF-8 bytes).
+// MatchNormalize's windows (16 bytes of plain characters folded at a time; 64 bytes of ASCII,
+// Latin-1 and Arabic characters with AVX-512) against the code point loop: every Arabic letter,
+// two-byte character of the leads C2, C3, D8, D9 and ASCII byte at every offset across the first
+// window boundaries, then long random lines of mostly plain characters with others among them,
+// few or many (marks, punctuation, repeated spaces, three-byte characters, stray and cut-off
+// UTF-8 bytes).
 TEST(CleanLexicon, MatchNormalizePlainWindowsEqualReference) {
+  std::cout << "[          ] MatchNormalize takes " << (MatchNormalizeIsWide() ? "64" : "16")
+            << "-byte windows on this CPU\n";
   MatchLine fast;
   MatchLine reference;
   auto check = [&](const std::string& text) { ExpectMatchNormalizeEqualsReference(text, &fast, &reference); };
@@ -967,11 +976,18 @@ TEST(CleanLexicon, MatchNormalizePlainWindowsEqualReference) {
     characters.push_back({'\xD8', static_cast<char>(second)});
     characters.push_back({'\xD9', static_cast<char>(second)});
     characters.push_back({'\xC2', static_cast<char>(second)});
+    characters.push_back({'\xC3', static_cast<char>(second)});
   }
   for (int byte = 0x20; byte < 0x7F; ++byte) characters.emplace_back(1, static_cast<char>(byte));
   for (const std::string& character : characters) {
     for (std::size_t offset = 0; offset < 36; ++offset) {
       check(std::string(offset, 'a') + character + std::string(40, 'b'));
+      // Across the 64-byte windows' first boundaries.
+      check(std::string(offset + 44, 'c') + character + std::string(offset % 7, 'd'));
+      check(std::string(offset + 44, 'c') + "\xD9\x8E" + character + "\xD9\x8E ." + character + std::string(70, 'e'));
+      // Words of digits across the 64-byte boundaries of the word split.
+      check(std::string(offset + 44, 'c') + " " + std::string(offset % 30 + 1, '7') + " x" + std::string(offset, '8'));
+      check(std::string(offset + 50, '5') + character + "1 " + std::string(offset + 60, '6'));
       check(std::string(offset, 'A') + " " + character + character + " \xD8\xA9\xD8\xA9 x y");
     }
   }
@@ -1016,10 +1032,10 @@ TEST(CleanLexicon, MatchNormalizePlainWindowsEqualReference) {
   std::uint64_t state = 7;
   // One other character in 16, then one in 4: several in a window, whose plain runs between them
   // MatchNormalize takes from the window's folds.
-  for (const std::uint64_t one_in : {16, 4}) {
+  for (const std::uint64_t one_in : {16, 4, 2}) {
     for (int round = 0; round < 20000; ++round) {
       std::string text;
-      const std::size_t characters_in_line = SplitMix64(state) % 120;
+      const std::size_t characters_in_line = SplitMix64(state) % 200;
       for (std::size_t i = 0; i < characters_in_line; ++i) {
         const std::uint64_t r = SplitMix64(state);
         text += r % one_in == 0 ? others[(r >> 8) % others.size()] : plain[(r >> 8) % plain.size()];

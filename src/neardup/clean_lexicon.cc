@@ -1,6 +1,8 @@
 #include "neardup/clean_lexicon.h"
 
-#if defined(__SSE2__)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -490,22 +492,11 @@ void SplitWords(const char* text, std::size_t length, MatchLine* out) {
   if (length > 0) add_word(length);
 }
 
-}  // namespace
-
-// The definition is the code point loop (MatchNormalizeReference): decode (DecodeUtf8), fold
-// (FoldNonAscii), then words are the runs of kept code points. One-byte and valid two-byte
-// sequences take the tables above, which hold exactly that loop's result for them; longer and
-// invalid sequences take the loop. A byte that is not a continuation byte (10xxxxxx) always
-// starts a character of that loop, which consumes only continuation bytes after it: so the
-// characters of a window of bytes are known from the bytes alone.
-void MatchNormalize(std::string_view line, MatchLine* out) {
-  out->Clear();
-  const FoldTables& tables = GetFoldTables();
-  const std::size_t size = line.size();
-  // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
-  out->text.resize(size + 16);
-  char* const text = out->text.data();
+// The 16-byte path: windows of plain characters (FoldPlainWindow), the others by table or decoded
+// one at a time. Returns the state after the line; text has 16 writable bytes past the line's size.
+FoldState FoldNarrow(std::string_view line, const FoldTables& tables, char* text) {
   FoldState state;
+  const std::size_t size = line.size();
   std::size_t i = 0;
 #if defined(__SSE2__)
   const auto* const bytes = reinterpret_cast<const unsigned char*>(line.data());
@@ -561,10 +552,201 @@ void MatchNormalize(std::string_view line, MatchLine* out) {
 #else
   while (i < size) state = FoldCharacter(line, tables, &i, state, text);
 #endif
-  // Without a final space.
+  return state;
+}
+
+#if defined(__x86_64__)
+// The 64-byte path (AVX-512 with VBMI2), for CPUs that have it. A window holds ASCII characters
+// and the two-byte characters of the leads C2, C3 (Latin-1) and D8, D9 (Arabic): their folds come
+// from 128-byte tables of the lead pairs (index: the second byte's low six bits, + 64 for the
+// second lead of a pair), which are the FoldTables' entries; the bytes that are kept are then
+// compressed to the text. A separator writes a space unless the character before it is one (or,
+// first in the window, unless the text ends in one). Everything else (longer and other two-byte
+// characters, stray bytes, a lead whose second byte is past the window, a separator right after
+// a deleted character, which joins what is around it) ends the window: it and the characters of
+// that kind right after it take FoldCharacter, and the next window starts after them.
+constexpr std::uint8_t kWideKeepLead = 1, kWideKeepSecond = 2, kWideSeparator = 4, kWideDeleted = 8;
+
+struct WideFoldTables {
+  // [0]: leads C2 and C3, [1]: leads D8 and D9; 128 entries each.
+  alignas(64) std::uint8_t lead_byte[2][128];    // what the lead byte becomes
+  alignas(64) std::uint8_t second_byte[2][128];  // what the second byte becomes
+  alignas(64) std::uint8_t kind[2][128];         // kWide* flags
+};
+
+WideFoldTables MakeWideFoldTables(const FoldTables& tables) {
+  WideFoldTables wide{};
+  constexpr unsigned kLeads[2][2] = {{0xC2, 0xC3}, {0xD8, 0xD9}};
+  for (int pair = 0; pair < 2; ++pair) {
+    for (unsigned high = 0; high < 2; ++high) {
+      for (unsigned low = 0; low < 64; ++low) {
+        const FoldEntry& entry = tables.entries[FoldIndex(kLeads[pair][high], 0x80 | low)];
+        const std::size_t index = high * 64 + low;
+        wide.lead_byte[pair][index] = static_cast<std::uint8_t>(entry.utf8[0]);
+        wide.second_byte[pair][index] = static_cast<std::uint8_t>(entry.utf8[1]);
+        std::uint8_t kind = kWideKeepLead;
+        if (entry.separator) {
+          kind = kWideSeparator;
+        } else if (entry.deleted) {
+          kind = kWideDeleted;
+        } else if (entry.length == 2) {
+          kind = kWideKeepLead | kWideKeepSecond;
+        }
+        wide.kind[pair][index] = kind;
+      }
+    }
+  }
+  return wide;
+}
+
+bool WideFoldSupported() {
+  return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
+         __builtin_cpu_supports("avx512vbmi") != 0 && __builtin_cpu_supports("avx512vbmi2") != 0 &&
+         __builtin_cpu_supports("popcnt") != 0 && __builtin_cpu_supports("bmi") != 0 &&
+         __builtin_cpu_supports("bmi2") != 0 && __builtin_cpu_supports("lzcnt") != 0;
+}
+
+#define NEARDUP_WIDE_FOLD __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt,bmi,bmi2,lzcnt")))
+
+NEARDUP_WIDE_FOLD inline __m512i Splat(unsigned value) { return _mm512_set1_epi8(static_cast<char>(value)); }
+
+// A 128-entry table of a pair of leads, looked up at every byte of an index (its low 7 bits).
+struct WideTable {
+  __m512i low, high;
+  NEARDUP_WIDE_FOLD explicit WideTable(const std::uint8_t* table)
+      : low(_mm512_load_si512(table)), high(_mm512_load_si512(table + 64)) {}
+  NEARDUP_WIDE_FOLD __m512i Lookup(__m512i index) const { return _mm512_permutex2var_epi8(low, index, high); }
+};
+
+// Returns the state after the line; text has 64 writable bytes past the line's size.
+NEARDUP_WIDE_FOLD FoldState FoldWide(std::string_view line, const FoldTables& tables,
+                                     const WideFoldTables& wide, char* text) {
+  FoldState state;
+  const std::size_t size = line.size();
+  const char* const bytes = line.data();
+  // Byte j of a vector permuted by these takes byte j + 1, byte j - 1.
+  static constexpr auto kShifts = [] {
+    std::array<std::array<std::uint8_t, 64>, 2> shifts{};
+    for (int j = 0; j < 64; ++j) {
+      shifts[0][static_cast<std::size_t>(j)] = static_cast<std::uint8_t>(std::min(j + 1, 63));
+      shifts[1][static_cast<std::size_t>(j)] = static_cast<std::uint8_t>(std::max(j - 1, 0));
+    }
+    return shifts;
+  }();
+  const __m512i shift_down = _mm512_loadu_si512(kShifts[0].data());
+  const __m512i shift_up = _mm512_loadu_si512(kShifts[1].data());
+  // The tables in registers (the text's stores could alias them in memory).
+  const WideTable latin_lead(wide.lead_byte[0]), arabic_lead(wide.lead_byte[1]);
+  const WideTable latin_second(wide.second_byte[0]), arabic_second(wide.second_byte[1]);
+  const WideTable latin_kind(wide.kind[0]), arabic_kind(wide.kind[1]);
+  std::size_t i = 0;
+  while (i < size) {
+    const std::size_t n = std::min<std::size_t>(64, size - i);
+    const __mmask64 valid = _bzhi_u64(~0ull, static_cast<unsigned>(n));
+    const __m512i v = _mm512_maskz_loadu_epi8(valid, bytes + i);
+    const std::uint64_t ascii = ~_mm512_movepi8_mask(v) & valid;
+    const std::uint64_t cont = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, Splat(0xC0)), Splat(0x80));
+    const std::uint64_t latin_low = _mm512_cmpeq_epi8_mask(v, Splat(0xC2));
+    const std::uint64_t latin_high = _mm512_cmpeq_epi8_mask(v, Splat(0xC3));
+    const std::uint64_t arabic_low = _mm512_cmpeq_epi8_mask(v, Splat(0xD8));
+    const std::uint64_t arabic_high = _mm512_cmpeq_epi8_mask(v, Splat(0xD9));
+    const std::uint64_t arabic = arabic_low | arabic_high;
+    const std::uint64_t lead = (latin_low | latin_high | arabic) & (cont >> 1);
+    const std::uint64_t second = lead << 1;
+    std::uint64_t problem = valid & ~(ascii | lead | second);
+    // ASCII: letters and digits are kept (upper case + 0x20), the rest are separators.
+    const std::uint64_t upper = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, Splat('A')), Splat(25));
+    const std::uint64_t alnum = upper | _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, Splat('a')), Splat(25)) |
+                                _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, Splat('0')), Splat(9));
+    const std::uint64_t ascii_separator = ascii & ~alnum;
+    // Two-byte characters, looked up at their lead by the byte after it.
+    const __m512i next = _mm512_maskz_permutexvar_epi8(~0ull, shift_down, v);
+    __m512i index = _mm512_and_si512(next, Splat(0x3F));
+    index = _mm512_mask_add_epi8(index, latin_high | arabic_high, index, Splat(0x40));
+    const __m512i lead_byte = _mm512_mask_blend_epi8(arabic, latin_lead.Lookup(index), arabic_lead.Lookup(index));
+    const __m512i second_byte =
+        _mm512_mask_blend_epi8(arabic, latin_second.Lookup(index), arabic_second.Lookup(index));
+    const __m512i kind = _mm512_mask_blend_epi8(arabic, latin_kind.Lookup(index), arabic_kind.Lookup(index));
+    const std::uint64_t keep_lead = _mm512_test_epi8_mask(kind, Splat(kWideKeepLead)) & lead;
+    const std::uint64_t keep_second = (_mm512_test_epi8_mask(kind, Splat(kWideKeepSecond)) & lead) << 1;
+    const std::uint64_t separator2 = _mm512_test_epi8_mask(kind, Splat(kWideSeparator)) & lead;
+    const std::uint64_t deleted2 = _mm512_test_epi8_mask(kind, Splat(kWideDeleted)) & lead;
+    const std::uint64_t separator_start = ascii_separator | separator2;
+    const std::uint64_t separator_end = ascii_separator | (separator2 << 1);
+    const std::uint64_t kept_start = (ascii & alnum) | keep_lead;
+    problem |= separator_start & (deleted2 << 2);
+    const std::uint64_t prefix = problem != 0 ? (problem & (0 - problem)) - 1 : valid;
+    const std::uint64_t repeated =
+        separator_start & ((separator_end << 1) | static_cast<std::uint64_t>(state.after_space));
+    const std::uint64_t keep = (kept_start | keep_second | separator_start) & ~repeated & prefix;
+    __m512i out = _mm512_mask_add_epi8(v, upper, v, Splat(0x20));
+    out = _mm512_mask_mov_epi8(out, ascii_separator, Splat(' '));
+    out = _mm512_mask_mov_epi8(out, lead, lead_byte);
+    out = _mm512_mask_mov_epi8(out, second, _mm512_maskz_permutexvar_epi8(~0ull, shift_up, second_byte));
+    _mm512_storeu_si512(text + state.length, _mm512_maskz_compress_epi8(keep, out));
+    state.length += static_cast<std::size_t>(_mm_popcnt_u64(keep));
+    const std::uint64_t written = (kept_start | separator_start) & prefix;  // deleted ones aside
+    if (written != 0) state.after_space = ((separator_start >> (63 - _lzcnt_u64(written))) & 1u) != 0;
+    if (problem == 0) {
+      i += n;
+      continue;
+    }
+    const std::size_t window = i;
+    const auto first_problem = static_cast<std::size_t>(_tzcnt_u64(problem));
+    i += first_problem;
+    // A lead whose second byte starts the next window: no character of its own.
+    if (first_problem == 63 && (((latin_low | latin_high | arabic) >> 63) & 1u) != 0) continue;
+    while (i < size && i < window + n && ((problem >> (i - window)) & 1u) != 0) {
+      state = FoldCharacter(line, tables, &i, state, text);
+    }
+  }
+  return state;
+}
+#endif
+
+// The words of a folded line, without a final space.
+void FinishMatchLine(FoldState state, MatchLine* out) {
   const std::size_t length = state.length - (state.length > 0 && state.after_space ? 1 : 0);
   SplitWords(out->text.data(), length, out);
   out->text.resize(length);  // shrinking keeps the buffer, so the word views stay valid
+}
+
+}  // namespace
+
+// The definition is the code point loop (MatchNormalizeReference): decode (DecodeUtf8), fold
+// (FoldNonAscii), then words are the runs of kept code points. One-byte and valid two-byte
+// sequences take the tables above, which hold exactly that loop's result for them; longer and
+// invalid sequences take the loop. A byte that is not a continuation byte (10xxxxxx) always
+// starts a character of that loop, which consumes only continuation bytes after it: so the
+// characters of a window of bytes are known from the bytes alone.
+void MatchNormalize(std::string_view line, MatchLine* out) {
+#if defined(__x86_64__)
+  static const bool kWide = WideFoldSupported();
+  if (kWide) {
+    static const WideFoldTables kWideTables = MakeWideFoldTables(GetFoldTables());
+    out->Clear();
+    // + 64: a window's compressed bytes are stored 64 at a time.
+    out->text.resize(line.size() + 64);
+    FinishMatchLine(FoldWide(line, GetFoldTables(), kWideTables, out->text.data()), out);
+    return;
+  }
+#endif
+  MatchNormalizeNarrow(line, out);
+}
+
+bool MatchNormalizeIsWide() {
+#if defined(__x86_64__)
+  return WideFoldSupported();
+#else
+  return false;
+#endif
+}
+
+void MatchNormalizeNarrow(std::string_view line, MatchLine* out) {
+  out->Clear();
+  // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
+  out->text.resize(line.size() + 16);
+  FinishMatchLine(FoldNarrow(line, GetFoldTables(), out->text.data()), out);
 }
 
 void MatchNormalizeReference(std::string_view line, MatchLine* out) {

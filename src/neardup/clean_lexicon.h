@@ -28,7 +28,11 @@ struct MatchLine {
 };
 
 // Normalizes `line` (valid UTF-8; invalid bytes separate words) into `out` (cleared first).
+// Windows of 64 bytes (AVX-512 with VBMI2) when the CPU has them (MatchNormalizeIsWide()), else
+// of 16 (SSE2); MatchNormalizeNarrow always takes the 16-byte path. Both give the same result.
 void MatchNormalize(std::string_view line, MatchLine* out);
+void MatchNormalizeNarrow(std::string_view line, MatchLine* out);
+bool MatchNormalizeIsWide();
 // The same, code point by code point: the definition MatchNormalize's lookup tables must equal
 // (tests compare the two on every one- and two-byte sequence and on random bytes).
 void MatchNormalizeReference(std::string_view line, MatchLine* out);
