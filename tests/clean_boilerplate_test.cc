@@ -909,7 +909,8 @@ TEST(CleanLexicon, MatchNormalizeFoldsCaseAccentsArabicAndDigits) {
 // MatchNormalize's tables against the code point loop: every byte and every two-byte sequence
 // (valid, overlong, cut short) between words, then random byte strings biased to UTF-8 leads.
 // MatchNormalize and the code point loop give the same text, words and digit flags for `text`.
-// Both paths: MatchNormalize (64-byte windows where the CPU has AVX-512 VBMI2) and the 16-byte one.
+// Both paths: MatchNormalize (64-byte windows where the CPU has AVX-512 VBMI2) and the 16-byte one;
+// and MatchNormalizeWords, without the digit flags.
 void ExpectMatchNormalizeEqualsReference(const std::string& text, MatchLine* fast, MatchLine* reference) {
   MatchNormalizeReference(text, reference);
   MatchNormalize(text, fast);
@@ -919,6 +920,10 @@ void ExpectMatchNormalizeEqualsReference(const std::string& text, MatchLine* fas
   MatchNormalizeNarrow(text, fast);
   ASSERT_EQ(fast->text, reference->text) << text;
   ASSERT_EQ(fast->numeric, reference->numeric) << text;
+  ASSERT_EQ(fast->words, reference->words) << text;
+  MatchNormalizeWords(text, fast);
+  ASSERT_EQ(fast->text, reference->text) << text;
+  ASSERT_TRUE(fast->numeric.empty()) << text;
   ASSERT_EQ(fast->words, reference->words) << text;
 }
 

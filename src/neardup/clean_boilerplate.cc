@@ -1307,7 +1307,12 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
     const std::string_view trimmed = Trim(text.substr(start, stop - start));
     start = NextLineStart(text, stop);
     if (trimmed.empty()) continue;
-    MatchNormalize(trimmed, &normalized);
+    // ClassifyLine looks at the digit flags of short lines only.
+    if (trimmed.size() <= kMaxShortBytes) {
+      MatchNormalize(trimmed, &normalized);
+    } else {
+      MatchNormalizeWords(trimmed, &normalized);
+    }
     LineRecord& record = block.lines.emplace_back();
     record.key =
         ClassifyLine(trimmed, normalized, block.lines.size() == first_line + 1, clean_lead_lines,

@@ -445,16 +445,19 @@ FoldState FoldCharacter(std::string_view line, const FoldTables& tables, std::si
   return state;
 }
 
-// Then the words: the runs between the spaces of text[0, length). The text has 16 readable bytes
-// past `length` (their spaces are ignored).
+// Then the words: the runs between the spaces of text[0, length), and with kDigitFlags their
+// flags. The text has 16 readable bytes past `length` (their spaces are ignored).
+template <bool kDigitFlags>
 void SplitWords(const char* text, std::size_t length, MatchLine* out) {
   std::size_t word_start = 0;
   const auto add_word = [&](std::size_t end) {
     const std::string_view word(text + word_start, end - word_start);
     out->words.push_back(word);
-    const bool all_digits =
-        std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
-    out->numeric.push_back(all_digits ? 1 : 0);
+    if constexpr (kDigitFlags) {
+      const bool all_digits =
+          std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+      out->numeric.push_back(all_digits ? 1 : 0);
+    }
     word_start = end + 1;
   };
   std::size_t p = 0;
@@ -705,10 +708,35 @@ NEARDUP_WIDE_FOLD FoldState FoldWide(std::string_view line, const FoldTables& ta
 #endif
 
 // The words of a folded line, without a final space.
+template <bool kDigitFlags>
 void FinishMatchLine(FoldState state, MatchLine* out) {
   const std::size_t length = state.length - (state.length > 0 && state.after_space ? 1 : 0);
-  SplitWords(out->text.data(), length, out);
+  SplitWords<kDigitFlags>(out->text.data(), length, out);
   out->text.resize(length);  // shrinking keeps the buffer, so the word views stay valid
+}
+
+template <bool kDigitFlags>
+void MatchNormalizeNarrowImpl(std::string_view line, MatchLine* out) {
+  out->Clear();
+  // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
+  out->text.resize(line.size() + 16);
+  FinishMatchLine<kDigitFlags>(FoldNarrow(line, GetFoldTables(), out->text.data()), out);
+}
+
+template <bool kDigitFlags>
+void MatchNormalizeImpl(std::string_view line, MatchLine* out) {
+#if defined(__x86_64__)
+  static const bool kWide = WideFoldSupported();
+  if (kWide) {
+    static const WideFoldTables kWideTables = MakeWideFoldTables(GetFoldTables());
+    out->Clear();
+    // + 64: a window's compressed bytes are stored 64 at a time.
+    out->text.resize(line.size() + 64);
+    FinishMatchLine<kDigitFlags>(FoldWide(line, GetFoldTables(), kWideTables, out->text.data()), out);
+    return;
+  }
+#endif
+  MatchNormalizeNarrowImpl<kDigitFlags>(line, out);
 }
 
 }  // namespace
@@ -719,20 +747,9 @@ void FinishMatchLine(FoldState state, MatchLine* out) {
 // invalid sequences take the loop. A byte that is not a continuation byte (10xxxxxx) always
 // starts a character of that loop, which consumes only continuation bytes after it: so the
 // characters of a window of bytes are known from the bytes alone.
-void MatchNormalize(std::string_view line, MatchLine* out) {
-#if defined(__x86_64__)
-  static const bool kWide = WideFoldSupported();
-  if (kWide) {
-    static const WideFoldTables kWideTables = MakeWideFoldTables(GetFoldTables());
-    out->Clear();
-    // + 64: a window's compressed bytes are stored 64 at a time.
-    out->text.resize(line.size() + 64);
-    FinishMatchLine(FoldWide(line, GetFoldTables(), kWideTables, out->text.data()), out);
-    return;
-  }
-#endif
-  MatchNormalizeNarrow(line, out);
-}
+void MatchNormalize(std::string_view line, MatchLine* out) { MatchNormalizeImpl<true>(line, out); }
+
+void MatchNormalizeWords(std::string_view line, MatchLine* out) { MatchNormalizeImpl<false>(line, out); }
 
 bool MatchNormalizeIsWide() {
 #if defined(__x86_64__)
@@ -742,12 +759,7 @@ bool MatchNormalizeIsWide() {
 #endif
 }
 
-void MatchNormalizeNarrow(std::string_view line, MatchLine* out) {
-  out->Clear();
-  // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
-  out->text.resize(line.size() + 16);
-  FinishMatchLine(FoldNarrow(line, GetFoldTables(), out->text.data()), out);
-}
+void MatchNormalizeNarrow(std::string_view line, MatchLine* out) { MatchNormalizeNarrowImpl<true>(line, out); }
 
 void MatchNormalizeReference(std::string_view line, MatchLine* out) {
   out->Clear();

@@ -32,6 +32,9 @@ struct MatchLine {
 // of 16 (SSE2); MatchNormalizeNarrow always takes the 16-byte path. Both give the same result.
 void MatchNormalize(std::string_view line, MatchLine* out);
 void MatchNormalizeNarrow(std::string_view line, MatchLine* out);
+// The same text and words, without the digit flags (out->numeric is left empty): for lines whose
+// flags are not looked at.
+void MatchNormalizeWords(std::string_view line, MatchLine* out);
 bool MatchNormalizeIsWide();
 // The same, code point by code point: the definition MatchNormalize's lookup tables must equal
 // (tests compare the two on every one- and two-byte sequence and on random bytes).
