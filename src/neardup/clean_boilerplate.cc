@@ -1585,13 +1585,31 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
     } else {
       std::size_t line_keys = 0;
       for (std::uint32_t i = 0; i < n; ++i) line_keys += docs.line_keys(i).size();
-      const int slice_bits = sliced ? SliceBits(line_keys) : 0;
-      if (slice_bits == 0) keyed.reserve(line_keys);
+      // A key in fewer than `threshold` documents is no repeated line, and most keys are in one.
+      // Saturating counts by the keys' low bits (never below a key's document frequency: keys
+      // that share a count add up) let only the keys that may reach it into the sort, all pairs
+      // of a key or none: the same runs as without them, in the same order.
+      const int count_bits = std::clamp(static_cast<int>(std::bit_width(line_keys)), 10, 24);
+      const std::uint64_t count_mask = (std::uint64_t{1} << count_bits) - 1;
+      std::vector<std::uint8_t> counts(std::size_t{1} << count_bits, 0);
+      for (std::uint32_t i = 0; i < n; ++i) {
+        for (const std::uint64_t key : docs.line_keys(i)) {
+          std::uint8_t& count = counts[key & count_mask];
+          count = static_cast<std::uint8_t>(count + (count < 255 ? 1 : 0));
+        }
+      }
+      const auto least = static_cast<std::uint8_t>(std::min<std::uint64_t>(threshold, 255));
+      std::size_t candidates = 0;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        for (const std::uint64_t key : docs.line_keys(i)) candidates += counts[key & count_mask] >= least ? 1 : 0;
+      }
+      const int slice_bits = sliced ? SliceBits(candidates) : 0;
+      if (slice_bits == 0) keyed.reserve(candidates);
       for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
         keyed.clear();
         for (std::uint32_t i = 0; i < n; ++i) {
-          for (std::uint64_t key : docs.line_keys(i)) {
-            if (InSlice(key, slice, slice_bits)) keyed.emplace_back(key, roots[i]);
+          for (const std::uint64_t key : docs.line_keys(i)) {
+            if (counts[key & count_mask] >= least && InSlice(key, slice, slice_bits)) keyed.emplace_back(key, roots[i]);
           }
         }
         add_repeated();
