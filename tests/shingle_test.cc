@@ -57,7 +57,7 @@ TEST(Shingle, SortUniqueEqualsSortAndUnique) {
 }
 
 // WordShingles against shingle.h's definition (XXH3 over each window's token hashes, as a set),
-// on the tokens of generated Arabic and English documents.
+// on the tokens of generated Arabic and English documents, for 5-grams and other widths.
 TEST(Shingle, WordShinglesOfGeneratedTextEqualDefinition) {
   Tokenizer tokenizer;
   std::vector<std::uint64_t> shingles;
@@ -69,14 +69,20 @@ TEST(Shingle, WordShinglesOfGeneratedTextEqualDefinition) {
     for (const Document& doc : SynthDocuments(config)) {
       const std::vector<std::string_view>& tokens = tokenizer.Tokenize(doc.text);
       ASSERT_GE(tokens.size(), 5u);
-      std::vector<std::uint64_t> expected;
-      for (std::size_t i = 0; i + 5 <= tokens.size(); ++i) {
-        std::uint64_t window[5];
-        for (std::size_t j = 0; j < 5; ++j) window[j] = Hash64(tokens[i + j], kTokenSeed);
-        expected.push_back(Hash64(window, sizeof(window), kShingleSeed));
+      // 5-grams, other widths (the window buffer holds 256 hashes; wider ones take the heap), and
+      // a width past the document's tokens (one shingle of them all).
+      for (const std::size_t n : {std::size_t{5}, std::size_t{1}, std::size_t{3}, std::size_t{130},
+                                  tokens.size() + 2}) {
+        const std::size_t width = std::min(n, tokens.size());
+        std::vector<std::uint64_t> expected;
+        for (std::size_t i = 0; i + width <= tokens.size(); ++i) {
+          std::vector<std::uint64_t> window(width);
+          for (std::size_t j = 0; j < width; ++j) window[j] = Hash64(tokens[i + j], kTokenSeed);
+          expected.push_back(Hash64(window.data(), width * sizeof(std::uint64_t), kShingleSeed));
+        }
+        WordShingles(tokens, static_cast<int>(n), &shingles);
+        ASSERT_EQ(shingles, Reference(expected)) << "document " << doc.id << ", n = " << n;
       }
-      WordShingles(tokens, 5, &shingles);
-      ASSERT_EQ(shingles, Reference(expected)) << "document " << doc.id;
     }
   }
 }

@@ -666,10 +666,15 @@ NEARDUP_WIDE_FOLD FoldState FoldWide(std::string_view line, const FoldTables& ta
     const __m512i next = _mm512_maskz_permutexvar_epi8(~0ull, shift_down, v);
     __m512i index = _mm512_and_si512(next, Splat(0x3F));
     index = _mm512_mask_add_epi8(index, latin_high | arabic_high, index, Splat(0x40));
-    const __m512i lead_byte = _mm512_mask_blend_epi8(arabic, latin_lead.Lookup(index), arabic_lead.Lookup(index));
-    const __m512i second_byte =
-        _mm512_mask_blend_epi8(arabic, latin_second.Lookup(index), arabic_second.Lookup(index));
-    const __m512i kind = _mm512_mask_blend_epi8(arabic, latin_kind.Lookup(index), arabic_kind.Lookup(index));
+    // The tables of the leads in the window (mostly one pair: Arabic or Latin-1 text).
+    const auto lookup = [&](const WideTable& latin, const WideTable& arabic_table) NEARDUP_WIDE_FOLD {
+      if ((latin_low | latin_high) == 0) return arabic_table.Lookup(index);
+      if (arabic == 0) return latin.Lookup(index);
+      return _mm512_mask_blend_epi8(arabic, latin.Lookup(index), arabic_table.Lookup(index));
+    };
+    const __m512i lead_byte = lookup(latin_lead, arabic_lead);
+    const __m512i second_byte = lookup(latin_second, arabic_second);
+    const __m512i kind = lookup(latin_kind, arabic_kind);
     const std::uint64_t keep_lead = _mm512_test_epi8_mask(kind, Splat(kWideKeepLead)) & lead;
     const std::uint64_t keep_second = (_mm512_test_epi8_mask(kind, Splat(kWideKeepSecond)) & lead) << 1;
     const std::uint64_t separator2 = _mm512_test_epi8_mask(kind, Splat(kWideSeparator)) & lead;
