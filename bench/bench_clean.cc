@@ -2,6 +2,9 @@
 // every document, at 1 and 2 threads. Before timing, the result must keep the contract of
 // clean_boilerplate.h: each document's kept lines are exactly its non-blank original lines
 // outside the removed spans, in order; and the threaded run must equal the one-thread run.
+// And its line normalization, MatchNormalize (64-byte windows where the CPU has AVX-512 VBMI2)
+// against MatchNormalizeNarrow (16-byte windows), on every non-blank line of the corpus, after
+// both are checked against the code point loop.
 #include <benchmark/benchmark.h>
 
 #include <tbb/parallel_for.h>
@@ -13,6 +16,7 @@
 
 #include "bench_inputs.h"
 #include "neardup/clean_boilerplate.h"
+#include "neardup/clean_lexicon.h"
 
 namespace neardup::bench {
 namespace {
@@ -104,6 +108,61 @@ void BM_Clean(benchmark::State& state) {
   state.counters["removed_lines"] = static_cast<double>(removed_lines);
 }
 BENCHMARK(BM_Clean)->Apply(CorpusThreadArgs);
+
+// range(1): 0 = MatchNormalize, 1 = MatchNormalizeNarrow.
+void BM_MatchNormalize(benchmark::State& state) {
+  const std::vector<Document>* docs = CorpusOrSkip(state);
+  if (docs == nullptr) return;
+  const bool narrow = state.range(1) == 1;
+  const auto normalize = [narrow](std::string_view line, MatchLine* out) {
+    if (narrow) {
+      MatchNormalizeNarrow(line, out);
+    } else {
+      MatchNormalize(line, out);
+    }
+  };
+  std::vector<std::string_view> lines;
+  std::uint64_t bytes = 0;
+  for (const Document& doc : *docs) {
+    for (const std::string_view line : Lines(doc.text)) {
+      if (Trim(line).empty()) continue;
+      lines.push_back(Trim(line));
+      bytes += lines.back().size();
+    }
+  }
+  MatchLine out;
+  MatchLine reference;
+  for (const std::string_view line : lines) {
+    normalize(line, &out);
+    MatchNormalizeReference(line, &reference);
+    if (out.text != reference.text || out.words != reference.words || out.numeric != reference.numeric) {
+      state.SkipWithError("MatchNormalize differs from the code point loop");
+      return;
+    }
+  }
+  std::uint64_t words = 0;
+  for (auto _ : state) {
+    for (const std::string_view line : lines) {
+      normalize(line, &out);
+      words += out.words.size();
+    }
+  }
+  benchmark::DoNotOptimize(words);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines.size()));
+  const char* const corpus_names[] = {"synth-ar", "synth-en", "saudinewsnet"};
+  state.SetLabel(std::string(corpus_names[state.range(0)]) +
+                 (narrow ? ", 16-byte windows" : MatchNormalizeIsWide() ? ", 64-byte windows" : ", 16-byte windows (no AVX-512 VBMI2)"));
+}
+BENCHMARK(BM_MatchNormalize)
+    ->ArgNames({"corpus", "narrow"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace neardup::bench
