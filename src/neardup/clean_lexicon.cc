@@ -605,11 +605,10 @@ WideFoldTables MakeWideFoldTables(const FoldTables& tables) {
 bool WideFoldSupported() {
   return __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
          __builtin_cpu_supports("avx512vbmi") != 0 && __builtin_cpu_supports("avx512vbmi2") != 0 &&
-         __builtin_cpu_supports("popcnt") != 0 && __builtin_cpu_supports("bmi") != 0 &&
-         __builtin_cpu_supports("bmi2") != 0 && __builtin_cpu_supports("lzcnt") != 0;
+         __builtin_cpu_supports("popcnt") != 0 && __builtin_cpu_supports("bmi2") != 0;
 }
 
-#define NEARDUP_WIDE_FOLD __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt,bmi,bmi2,lzcnt")))
+#define NEARDUP_WIDE_FOLD __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,popcnt,bmi2")))
 
 NEARDUP_WIDE_FOLD inline __m512i Splat(unsigned value) { return _mm512_set1_epi8(static_cast<char>(value)); }
 
@@ -694,13 +693,13 @@ NEARDUP_WIDE_FOLD FoldState FoldWide(std::string_view line, const FoldTables& ta
     _mm512_storeu_si512(text + state.length, _mm512_maskz_compress_epi8(keep, out));
     state.length += static_cast<std::size_t>(_mm_popcnt_u64(keep));
     const std::uint64_t written = (kept_start | separator_start) & prefix;  // deleted ones aside
-    if (written != 0) state.after_space = ((separator_start >> (63 - _lzcnt_u64(written))) & 1u) != 0;
+    if (written != 0) state.after_space = ((separator_start >> (63 - std::countl_zero(written))) & 1u) != 0;
     if (problem == 0) {
       i += n;
       continue;
     }
     const std::size_t window = i;
-    const auto first_problem = static_cast<std::size_t>(_tzcnt_u64(problem));
+    const auto first_problem = static_cast<std::size_t>(std::countr_zero(problem));
     i += first_problem;
     // A lead whose second byte starts the next window: no character of its own.
     if (first_problem == 63 && (((latin_low | latin_high | arabic) >> 63) & 1u) != 0) continue;
