@@ -701,7 +701,8 @@ NEARDUP_WIDE_FOLD FoldState FoldWide(std::string_view line, const FoldTables& ta
     const std::size_t window = i;
     const auto first_problem = static_cast<std::size_t>(std::countr_zero(problem));
     i += first_problem;
-    // A lead whose second byte starts the next window: no character of its own.
+    // A known lead in the last byte, its second byte past the window: the next window starts
+    // with it, rather than the character loop taking it.
     if (first_problem == 63 && (((latin_low | latin_high | arabic) >> 63) & 1u) != 0) continue;
     while (i < size && i < window + n && ((problem >> (i - window)) & 1u) != 0) {
       state = FoldCharacter(line, tables, &i, state, text);
