@@ -150,8 +150,7 @@ void BM_MatchNormalize(benchmark::State& state) {
   benchmark::DoNotOptimize(words);
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines.size()));
-  const char* const corpus_names[] = {"synth-ar", "synth-en", "saudinewsnet"};
-  state.SetLabel(std::string(corpus_names[state.range(0)]) +
+  state.SetLabel(std::string(CorpusName(static_cast<BenchCorpus>(state.range(0)))) +
                  (narrow ? ", 16-byte windows" : MatchNormalizeIsWide() ? ", 64-byte windows" : ", 16-byte windows (no AVX-512 VBMI2)"));
 }
 BENCHMARK(BM_MatchNormalize)

@@ -112,19 +112,21 @@ const std::string& BenchJsonlPath(BenchCorpus corpus) {
   return kPath;
 }
 
-const std::vector<Document>* CorpusOrSkip(benchmark::State& state) {
-  const auto corpus = static_cast<BenchCorpus>(state.range(0));
+const char* CorpusName(BenchCorpus corpus) {
   switch (corpus) {
     case BenchCorpus::kSynthArabic:
-      state.SetLabel("synth-ar");
-      break;
+      return "synth-ar";
     case BenchCorpus::kSynthEnglish:
-      state.SetLabel("synth-en");
-      break;
+      return "synth-en";
     case BenchCorpus::kSaudiNewsNet:
-      state.SetLabel("saudinewsnet");
-      break;
+      return "saudinewsnet";
   }
+  return "?";
+}
+
+const std::vector<Document>* CorpusOrSkip(benchmark::State& state) {
+  const auto corpus = static_cast<BenchCorpus>(state.range(0));
+  state.SetLabel(CorpusName(corpus));
   const std::vector<Document>& docs = BenchDocuments(corpus);
   if (docs.empty()) {
     state.SkipWithError("corpus absent (../shared/data/saudinewsnet.jsonl.zst not found)");

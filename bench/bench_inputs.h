@@ -23,6 +23,9 @@ const std::vector<Document>& BenchDocuments(BenchCorpus corpus);
 // or the real dump's path; empty when absent.
 const std::string& BenchJsonlPath(BenchCorpus corpus);
 
+// "synth-ar", "synth-en", "saudinewsnet".
+const char* CorpusName(BenchCorpus corpus);
+
 // Sets the label to the corpus name; returns nullptr after SkipWithError when it is absent.
 const std::vector<Document>* CorpusOrSkip(benchmark::State& state);
 
