@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
 
 #include "neardup/clean_utf8.h"
@@ -79,6 +81,142 @@ std::string_view RawValue(std::string_view token, std::string_view line) {
   return line.substr(begin);
 }
 
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The raw values of an object's members, in order, read from its text. For a line the DOM parser
+// accepted, where only boundaries need finding: a string ends at the first quote not escaped (found
+// with memchr, so a long text costs little), a container at its matching bracket (strings skipped),
+// anything else before the next ',', '}', ']' or space. Never reads past the text.
+class RawMemberValues {
+ public:
+  explicit RawMemberValues(std::string_view object) : text_(object) {
+    at_ = std::min(object.find('{'), object.size() - 1) + 1;
+  }
+
+  // The next member's value; call it once per member the DOM parser reported.
+  std::string_view Next() {
+    at_ = SkipSpace(at_);
+    if (at_ < text_.size() && text_[at_] == ',') at_ = SkipSpace(at_ + 1);
+    at_ = SkipSpace(StringEnd(at_));  // the key, then the colon
+    at_ = SkipSpace(std::min(at_ + 1, text_.size()));
+    const std::size_t begin = at_;
+    at_ = ValueEnd(begin);
+    return text_.substr(begin, at_ - begin);
+  }
+
+ private:
+  std::size_t SkipSpace(std::size_t i) const {
+    while (i < text_.size() && IsJsonSpace(text_[i])) ++i;
+    return i;
+  }
+
+  // Just past the string whose opening quote is at `quote`.
+  std::size_t StringEnd(std::size_t quote) const {
+    std::size_t from = quote + 1;
+    for (;;) {
+      const std::size_t close = text_.find('"', from);
+      if (close == std::string_view::npos) return text_.size();
+      std::size_t backslashes = 0;
+      while (close - backslashes > quote + 1 && text_[close - 1 - backslashes] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return close + 1;
+      from = close + 1;
+    }
+  }
+
+  std::size_t ValueEnd(std::size_t begin) const {
+    if (begin >= text_.size()) return text_.size();
+    const char first = text_[begin];
+    if (first == '"') return StringEnd(begin);
+    if (first == '{' || first == '[') {
+      int depth = 0;
+      for (std::size_t i = begin; i < text_.size();) {
+        const char c = text_[i];
+        if (c == '"') {
+          i = StringEnd(i);
+          continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+        ++i;
+      }
+      return text_.size();
+    }
+    std::size_t i = begin;
+    while (i < text_.size() && text_[i] != ',' && text_[i] != '}' && text_[i] != ']' && !IsJsonSpace(text_[i])) ++i;
+    return i;
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+// What one object's members make of a Document, whichever parser walks them (in their order).
+class MemberReader {
+ public:
+  MemberReader(const ReadConfig& config, Document* doc, std::string* extra)
+      : config_(config), doc_(doc), extra_(extra) {
+    extra_->clear();
+  }
+
+  // One member: its unescaped key, its value as written (trimmed), and `unescape`, a callable that
+  // gives the value's unescaped string, or nullopt when it is not a string.
+  template <typename Unescape>
+  void Add(std::string_view key, std::string_view raw, const Unescape& unescape) {
+    if (key == config_.text_field && !have_text_) {
+      if (const std::optional<std::string_view> text = unescape()) {
+        doc_->text.assign(*text);
+        have_text_ = true;
+      }
+      return;
+    }
+    if (key == config_.id_field && !have_id_) {
+      if (!raw.empty() && raw[0] == '"') {
+        if (const std::optional<std::string_view> id = unescape()) {
+          doc_->id.assign(*id);
+          have_id_ = true;
+        }
+      } else if (IsJsonInteger(raw)) {
+        doc_->id.assign(raw);
+        doc_->id_is_number = true;
+        have_id_ = true;
+      } else {
+        bad_id_.assign(raw);
+      }
+      return;
+    }
+    if (!config_.time_field.empty() && key == config_.time_field) {
+      if (const std::optional<std::string_view> time = unescape()) doc_->time.assign(*time);
+    }
+    extra_->push_back(',');
+    AppendJsonString(extra_, key);
+    extra_->push_back(':');
+    extra_->append(raw);
+  }
+
+  // After the last member: the passed-through members, the id, and the rejections they lead to
+  // (unless the walk rejected the document already).
+  void Finish() {
+    doc_->extra_fields.assign(*extra_);
+    if (!have_id_) doc_->id = doc_->source.ToString();
+    if (doc_->rejected) return;
+    if (!bad_id_.empty()) {
+      doc_->rejected = RejectReason::kBadId;
+      doc_->reject_detail = "id is neither a string nor an integer: " + bad_id_.substr(0, 40);
+    } else if (!have_text_) {
+      doc_->rejected = RejectReason::kMissingText;
+      doc_->reject_detail = "no string member \"" + config_.text_field + "\"";
+    }
+  }
+
+ private:
+  const ReadConfig& config_;
+  Document* doc_;
+  std::string* extra_;
+  bool have_text_ = false;
+  bool have_id_ = false;
+  std::string bad_id_;
+};
+
 }  // namespace
 
 struct JsonlParser::Impl {
@@ -88,6 +226,8 @@ struct JsonlParser::Impl {
   std::string repaired;
   std::string padded_line;  // the line being parsed, then SIMDJSON_PADDING bytes (reused)
   std::string extra;        // the extra fields being gathered, copied to the document once
+  std::string key;          // the member key being read by the on-demand walk
+  bool reference = false;   // ParseReference: walk every line with the on-demand parser
 
   simdjson::padded_string_view Pad(std::string_view line) {
     padded_line.assign(line);
@@ -98,6 +238,39 @@ struct JsonlParser::Impl {
   void Reject(Document* doc, RejectReason reason, std::string detail) {
     doc->rejected = reason;
     doc->reject_detail = std::move(detail);
+  }
+
+  // The members through simdjson's on-demand parser: the path of lines with a big integer, which
+  // the DOM parser refuses (their top-level values are checked here: a malformed number nested in a
+  // passed-through container is not seen), and ParseReference's.
+  void WalkWithReader(simdjson::padded_string_view padded, bool big_integer, Document* doc,
+                      MemberReader* members) {
+    auto document = reader.iterate(padded);
+    simdjson::ondemand::object object;
+    if (document.get_object().get(object) != simdjson::SUCCESS) {
+      Reject(doc, RejectReason::kMalformedJson, "the line is not a JSON object");
+      return;
+    }
+    for (auto field_result : object) {
+      std::string_view key_view;
+      if (field_result.error() != simdjson::SUCCESS ||
+          field_result.value_unsafe().unescaped_key().get(key_view) != simdjson::SUCCESS) {
+        Reject(doc, RejectReason::kMalformedJson, "unreadable member");
+        return;
+      }
+      key.assign(key_view);
+      simdjson::ondemand::value value = field_result.value_unsafe().value();
+      const std::string_view raw = RawValue(value.raw_json_token(), padded);
+      if (big_integer && !IsJsonAtomOrContainer(raw)) {
+        Reject(doc, RejectReason::kMalformedJson, "invalid value of member \"" + key + "\"");
+        return;
+      }
+      members->Add(key, raw, [&value]() -> std::optional<std::string_view> {
+        std::string_view text;
+        if (value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+        return text;
+      });
+    }
   }
 
   // `padded`: the line with its padding (Pad(line), or the caller's own when it has some).
@@ -130,79 +303,23 @@ struct JsonlParser::Impl {
       doc->id = doc->source.ToString();
       return;
     }
-    bool have_text = false;
-    bool have_id = false;
-    std::string bad_id;
-    extra.clear();
-    auto document = reader.iterate(padded);
-    simdjson::ondemand::object object;
-    if (document.get_object().get(object) != simdjson::SUCCESS) {
-      Reject(doc, RejectReason::kMalformedJson, "the line is not a JSON object");
-      doc->id = doc->source.ToString();
-      return;
+    MemberReader members(config, doc, &extra);
+    if (big_integer || reference) {
+      WalkWithReader(padded, big_integer, doc, &members);
+    } else {
+      // The line is valid: its members are read from the DOM, and their raw text from the line.
+      RawMemberValues raw_values(padded);
+      const simdjson::dom::object object = validated.value_unsafe().get_object().value_unsafe();
+      for (const simdjson::dom::key_value_pair member : object) {
+        members.Add(member.key, raw_values.Next(), [&member]() -> std::optional<std::string_view> {
+          std::string_view text;
+          if (member.value.get_string().get(text) != simdjson::SUCCESS) return std::nullopt;
+          return text;
+        });
+      }
     }
-    for (auto field_result : object) {
-      std::string_view key;
-      if (field_result.error() != simdjson::SUCCESS ||
-          field_result.value_unsafe().unescaped_key().get(key) != simdjson::SUCCESS) {
-        Reject(doc, RejectReason::kMalformedJson, "unreadable member");
-        break;
-      }
-      std::string key_copy(key);
-      simdjson::ondemand::value value = field_result.value_unsafe().value();
-      if (key_copy == config.text_field && !have_text) {
-        std::string_view text;
-        if (value.get_string().get(text) == simdjson::SUCCESS) {
-          doc->text.assign(text);
-          have_text = true;
-        }
-        continue;
-      }
-      if (key_copy == config.id_field && !have_id) {
-        simdjson::ondemand::json_type type;
-        if (value.type().get(type) == simdjson::SUCCESS && type == simdjson::ondemand::json_type::string) {
-          std::string_view id;
-          if (value.get_string().get(id) == simdjson::SUCCESS) {
-            doc->id.assign(id);
-            have_id = true;
-          }
-        } else {
-          std::string_view raw = TrimJson(value.raw_json_token());
-          if (IsJsonInteger(raw)) {
-            doc->id.assign(raw);
-            doc->id_is_number = true;
-            have_id = true;
-          } else {
-            bad_id.assign(raw);
-          }
-        }
-        continue;
-      }
-      const std::string_view raw = RawValue(value.raw_json_token(), padded);
-      if (big_integer && !IsJsonAtomOrContainer(raw)) {
-        Reject(doc, RejectReason::kMalformedJson, "invalid value of member \"" + key_copy + "\"");
-        break;
-      }
-      if (!config.time_field.empty() && key_copy == config.time_field) {
-        std::string_view time;
-        if (value.get_string().get(time) == simdjson::SUCCESS) doc->time.assign(time);
-      }
-      extra.push_back(',');
-      AppendJsonString(&extra, key_copy);
-      extra.push_back(':');
-      extra.append(TrimJson(raw));
-    }
-    doc->extra_fields.assign(extra);
-    if (!have_id) doc->id = doc->source.ToString();
+    members.Finish();
     if (doc->rejected) return;
-    if (!bad_id.empty()) {
-      Reject(doc, RejectReason::kBadId, "id is neither a string nor an integer: " + bad_id.substr(0, 40));
-      return;
-    }
-    if (!have_text) {
-      Reject(doc, RejectReason::kMissingText, "no string member \"" + config.text_field + "\"");
-      return;
-    }
     if (invalid_at != std::string_view::npos && config.invalid_utf8 == InvalidUtf8Policy::kReject) {
       Reject(doc, RejectReason::kInvalidUtf8, "invalid UTF-8 at byte " + std::to_string(invalid_at + 1));
     }
@@ -219,6 +336,12 @@ JsonlParser::~JsonlParser() = default;
 void JsonlParser::Parse(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/false, doc); }
 
 void JsonlParser::ParsePadded(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/true, doc); }
+
+void JsonlParser::ParseReference(std::string_view line, Document* doc) {
+  impl_->reference = true;
+  ParseIn(line, /*padded=*/false, doc);
+  impl_->reference = false;
+}
 
 void JsonlParser::ParseIn(std::string_view line, bool padded, Document* doc) {
   impl_->Parse(line,

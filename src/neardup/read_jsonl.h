@@ -6,6 +6,9 @@
 // U+FFFD before the line is judged (counted) or, under InvalidUtf8Policy::kReject, rejects the
 // document; it is looked for only when the validator refuses a line (its UTF-8 check is the scan).
 // A bad line never throws: the document comes back with `rejected` set and a reason.
+// A line the DOM parser accepts is read from its DOM, with the raw text of the passed-through
+// members found by a scan of the line; ParseReference reads every line with simdjson's on-demand
+// parser instead (what lines with a big integer take), the reference tests compare Parse with.
 // One JsonlParser per thread.
 #include <cstddef>
 #include <memory>
@@ -29,6 +32,8 @@ class JsonlParser {
   // parsed where it is, without the copy Parse() makes to pad it.
   static constexpr std::size_t kPaddingBytes = 64;
   void ParsePadded(std::string_view line, Document* doc);
+  // The same as Parse, through the on-demand parser (see above); the same result on every line.
+  void ParseReference(std::string_view line, Document* doc);
 
  private:
   void ParseIn(std::string_view line, bool padded, Document* doc);
