@@ -190,7 +190,7 @@ Ending LineEnding(std::string_view line) {
 // The repetition key of a line: its match-normalized words with numbers as "0" for short lines
 // (so "Views: 1234" and "Views: 87" are one line), its raw bytes for long ones.
 std::uint64_t LineKey(std::string_view trimmed, const MatchLine& normalized, std::string* scratch) {
-  if (trimmed.size() > kMaxShortBytes || normalized.words.empty()) return Hash64(trimmed, kLineSeed);
+  if (trimmed.size() > kMaxShortBytes || normalized.words.empty()) return Hash64Long(trimmed, kLineSeed);
   // normalized.text is the words joined by one space: the key text itself when no word is a number.
   if (std::find(normalized.numeric.begin(), normalized.numeric.end(), std::uint8_t{1}) ==
       normalized.numeric.end()) {
@@ -1231,7 +1231,7 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   MarkerMatch marker;
   ShortLineBytes line_bytes;  // of short lines
   if (trimmed.size() > kMaxShortBytes) {
-    key = Hash64(trimmed, kLineSeed);
+    key = Hash64Long(trimmed, kLineSeed);
     fact->words = max_words + 1;
   } else {
     key = LineKey(trimmed, normalized, scratch);
@@ -1396,7 +1396,7 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
     // A minimum per slot: repeats change nothing.
     hasher.Sign(shingles, std::span(block.signatures).last(kGroupSlots));
   }
-  block.EndDocument(Hash64(text, kLineSeed));
+  block.EndDocument(Hash64Long(text, kLineSeed));
 }
 
 }  // namespace
@@ -1704,7 +1704,7 @@ void BoilerplateCleaner::Clean(Document* doc) const {
 
   // Pass 1: facts of each line on its own, from the dump pass when it saw this text. kLean scans
   // a document it saw again, for the same records and the body samples of its teaser search.
-  const std::uint64_t text_hash = Hash64(text, kLineSeed);
+  const std::uint64_t text_hash = Hash64Long(text, kLineSeed);
   std::optional<std::span<const LineRecord>> records = model.line_records.Find(text_hash);
   if (model.lead_index) {
     const std::optional<std::uint32_t> live = model.live.Find(doc->ordinal);

@@ -22,6 +22,10 @@ inline std::uint64_t Hash64(const void* data, std::size_t size, std::uint64_t se
 inline std::uint64_t Hash64(std::string_view text, std::uint64_t seed) {
   return XXH3_64bits_withSeed(text.data(), text.size(), seed);
 }
+// The same value as Hash64, for long inputs (whole texts, long lines): inputs over 240 bytes go
+// through xxHash's AVX2 kernel when the CPU has it (about three times as fast on text in cache).
+std::uint64_t Hash64Long(std::string_view text, std::uint64_t seed);
+bool Hash64LongUsesAvx2();  // for tests and benchmarks
 
 // SplitMix64: a bijective 64-bit mixer, used to derive per-slot constants from a seed.
 inline std::uint64_t SplitMix64(std::uint64_t& state) {
