@@ -3,6 +3,7 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #if defined(__SSE2__)
@@ -1515,119 +1516,133 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
       static_cast<std::uint64_t>(std::ceil(options.repeat_doc_fraction * static_cast<double>(n))));
   if (n == 0) return model;
 
-  // Groups of copies: documents sharing a band (kGroupRows slots) of their word 5-gram MinHash
-  // signatures, joined transitively. P(two documents share a band) = 1 - (1 - J^2)^8: 8% at
-  // Jaccard 0.1 (a page holding a teaser of a longer story), 90% at 0.5, 99.6% at 0.7.
+  // The copy groups and the repeated lines (which need the groups), and the teaser search's lead
+  // index, are independent: in kFast they are built at once (kLean builds one after the other, to
+  // keep its peak memory that of one).
   // kLean (bounded memory) sorts in slices; kFast, which holds the whole dump anyway, in one go
   // (each slice is another pass over every document's keys: 0.2 s more at 1 GB).
   const bool sliced = state.memory == CleanerMemory::kLean;
-  // Both sorts below go through the keys one slice at a time (slices by the keys' top bits: the
-  // keys are hashes), so that the sorted pairs and their sort buffer, 32 bytes per key, take a
-  // slice's worth of memory rather than the dump's. Components and counts are the same.
-  UnionFind groups(n);
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (hash, document), reused below
-  {
-    const std::size_t band_keys = std::size_t{n} * (kGroupSlots / kGroupRows);
-    const int slice_bits = sliced ? SliceBits(band_keys) : 0;
-    if (slice_bits == 0) keyed.reserve(band_keys);  // no growth by doubling (copies, page faults)
-    for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
-      keyed.clear();
-      for (std::uint32_t i = 0; i < n; ++i) {
-        const auto signature = docs.signature(i);
-        for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
-          const std::uint64_t key = Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band);
-          if (InSlice(key, slice, slice_bits)) keyed.emplace_back(key, i);
-        }
-      }
-      SortByHash(&keyed);
-      for (std::size_t k = 1; k < keyed.size(); ++k) {
-        if (keyed[k].first == keyed[k - 1].first) groups.Union(keyed[k - 1].second, keyed[k].second);
-      }
-    }
-  }
-
-  // repeated_line: document frequency, then distinct groups of the frequent lines.
-  // A line key occurs once per document, so the length of a run of equal keys in key order is its
-  // document frequency; its distinct groups are counted by marking each group with the run. The
-  // pairs of a key need no order: a line on every page of a site is a run of thousands.
-  {
-    std::vector<std::uint32_t> roots(n);
-    for (std::uint32_t i = 0; i < n; ++i) roots[i] = groups.Find(i);
-    const std::uint64_t threshold = model->repeat_threshold;
-    std::vector<std::uint32_t> group_marks(n, 0);  // the last run (numbered from 1) seen in a group
-    std::uint32_t run = 0;
-    // Adds the repeated keys among `keyed`, one slice of (key, group) pairs.
-    const auto add_repeated = [&] {
-      SortByHash(&keyed, PairOrder::kHashOnly);
-      for (std::size_t begin = 0; begin < keyed.size();) {
-        std::size_t end = begin + 1;
-        while (end < keyed.size() && keyed[end].first == keyed[begin].first) ++end;
-        if (end - begin >= threshold) {
-          ++run;  // at most one per threshold pairs
-          std::uint64_t distinct_groups = 0;
-          for (std::size_t k = begin; k < end; ++k) {
-            std::uint32_t& mark = group_marks[keyed[k].second];
-            distinct_groups += mark != run ? 1 : 0;
-            mark = run;
-          }
-          if (distinct_groups >= threshold) model->repeated[keyed[begin].first] = 1;
-        }
-        begin = end;
-      }
-    };
-    if (state.line_key_spill) {
-      for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << SlicedSpill::kSliceBits); ++slice) {
-        state.line_key_spill->ReadSlice(slice, &keyed);
-        for (auto& [key, doc] : keyed) doc = roots[doc];
-        add_repeated();
-      }
-      state.line_key_spill.reset();
-    } else {
-      std::size_t line_keys = 0;
-      for (std::uint32_t i = 0; i < n; ++i) line_keys += docs.line_keys(i).size();
-      // A key in fewer than `threshold` documents is no repeated line, and most keys are in one.
-      // Saturating counts by the keys' low bits (never below a key's document frequency: keys
-      // that share a count add up) let only the keys that may reach it into the sort, all pairs
-      // of a key or none: the same runs as without them, in the same order.
-      const int count_bits = std::clamp(static_cast<int>(std::bit_width(line_keys)), 10, 24);
-      const std::uint64_t count_mask = (std::uint64_t{1} << count_bits) - 1;
-      std::vector<std::uint8_t> counts(std::size_t{1} << count_bits, 0);
-      for (std::uint32_t i = 0; i < n; ++i) {
-        for (const std::uint64_t key : docs.line_keys(i)) {
-          std::uint8_t& count = counts[key & count_mask];
-          count = static_cast<std::uint8_t>(count + (count < 255 ? 1 : 0));
-        }
-      }
-      const auto least = static_cast<std::uint8_t>(std::min<std::uint64_t>(threshold, 255));
-      std::size_t candidates = 0;
-      for (std::uint32_t i = 0; i < n; ++i) {
-        for (const std::uint64_t key : docs.line_keys(i)) candidates += counts[key & count_mask] >= least ? 1 : 0;
-      }
-      const int slice_bits = sliced ? SliceBits(candidates) : 0;
-      if (slice_bits == 0) keyed.reserve(candidates);
+  const auto groups_and_repeated_lines = [&] {
+    // Groups of copies: documents sharing a band (kGroupRows slots) of their word 5-gram MinHash
+    // signatures, joined transitively. P(two documents share a band) = 1 - (1 - J^2)^8: 8% at
+    // Jaccard 0.1 (a page holding a teaser of a longer story), 90% at 0.5, 99.6% at 0.7.
+    // Both sorts below go through the keys one slice at a time (slices by the keys' top bits: the
+    // keys are hashes), so that the sorted pairs and their sort buffer, 32 bytes per key, take a
+    // slice's worth of memory rather than the dump's. Components and counts are the same.
+    UnionFind groups(n);
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;  // (hash, document), reused below
+    {
+      const std::size_t band_keys = std::size_t{n} * (kGroupSlots / kGroupRows);
+      const int slice_bits = sliced ? SliceBits(band_keys) : 0;
+      if (slice_bits == 0) keyed.reserve(band_keys);  // no growth by doubling (copies, page faults)
       for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
         keyed.clear();
         for (std::uint32_t i = 0; i < n; ++i) {
-          for (const std::uint64_t key : docs.line_keys(i)) {
-            if (counts[key & count_mask] >= least && InSlice(key, slice, slice_bits)) keyed.emplace_back(key, roots[i]);
+          const auto signature = docs.signature(i);
+          for (std::size_t band = 0; band + kGroupRows <= signature.size(); band += kGroupRows) {
+            const std::uint64_t key = Hash64(signature.data() + band, kGroupRows * sizeof(std::uint32_t), band);
+            if (InSlice(key, slice, slice_bits)) keyed.emplace_back(key, i);
           }
         }
-        add_repeated();
+        SortByHash(&keyed);
+        for (std::size_t k = 1; k < keyed.size(); ++k) {
+          if (keyed[k].first == keyed[k - 1].first) groups.Union(keyed[k - 1].second, keyed[k].second);
+        }
       }
     }
-    docs.DropLineKeys();
+
+    // repeated_line: document frequency, then distinct groups of the frequent lines.
+    // A line key occurs once per document, so the length of a run of equal keys in key order is its
+    // document frequency; its distinct groups are counted by marking each group with the run. The
+    // pairs of a key need no order: a line on every page of a site is a run of thousands.
+    {
+      std::vector<std::uint32_t> roots(n);
+      for (std::uint32_t i = 0; i < n; ++i) roots[i] = groups.Find(i);
+      const std::uint64_t threshold = model->repeat_threshold;
+      std::vector<std::uint32_t> group_marks(n, 0);  // the last run (numbered from 1) seen in a group
+      std::uint32_t run = 0;
+      // Adds the repeated keys among `keyed`, one slice of (key, group) pairs.
+      const auto add_repeated = [&] {
+        SortByHash(&keyed, PairOrder::kHashOnly);
+        for (std::size_t begin = 0; begin < keyed.size();) {
+          std::size_t end = begin + 1;
+          while (end < keyed.size() && keyed[end].first == keyed[begin].first) ++end;
+          if (end - begin >= threshold) {
+            ++run;  // at most one per threshold pairs
+            std::uint64_t distinct_groups = 0;
+            for (std::size_t k = begin; k < end; ++k) {
+              std::uint32_t& mark = group_marks[keyed[k].second];
+              distinct_groups += mark != run ? 1 : 0;
+              mark = run;
+            }
+            if (distinct_groups >= threshold) model->repeated[keyed[begin].first] = 1;
+          }
+          begin = end;
+        }
+      };
+      if (state.line_key_spill) {
+        for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << SlicedSpill::kSliceBits); ++slice) {
+          state.line_key_spill->ReadSlice(slice, &keyed);
+          for (auto& [key, doc] : keyed) doc = roots[doc];
+          add_repeated();
+        }
+        state.line_key_spill.reset();
+      } else {
+        std::size_t line_keys = 0;
+        for (std::uint32_t i = 0; i < n; ++i) line_keys += docs.line_keys(i).size();
+        // A key in fewer than `threshold` documents is no repeated line, and most keys are in one.
+        // Saturating counts by the keys' low bits (never below a key's document frequency: keys
+        // that share a count add up) let only the keys that may reach it into the sort, all pairs
+        // of a key or none: the same runs as without them, in the same order.
+        const int count_bits = std::clamp(static_cast<int>(std::bit_width(line_keys)), 10, 24);
+        const std::uint64_t count_mask = (std::uint64_t{1} << count_bits) - 1;
+        std::vector<std::uint8_t> counts(std::size_t{1} << count_bits, 0);
+        for (std::uint32_t i = 0; i < n; ++i) {
+          for (const std::uint64_t key : docs.line_keys(i)) {
+            std::uint8_t& count = counts[key & count_mask];
+            count = static_cast<std::uint8_t>(count + (count < 255 ? 1 : 0));
+          }
+        }
+        const auto least = static_cast<std::uint8_t>(std::min<std::uint64_t>(threshold, 255));
+        std::size_t candidates = 0;
+        for (std::uint32_t i = 0; i < n; ++i) {
+          for (const std::uint64_t key : docs.line_keys(i)) candidates += counts[key & count_mask] >= least ? 1 : 0;
+        }
+        const int slice_bits = sliced ? SliceBits(candidates) : 0;
+        if (slice_bits == 0) keyed.reserve(candidates);
+        for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
+          keyed.clear();
+          for (std::uint32_t i = 0; i < n; ++i) {
+            for (const std::uint64_t key : docs.line_keys(i)) {
+              if (counts[key & count_mask] >= least && InSlice(key, slice, slice_bits)) keyed.emplace_back(key, roots[i]);
+            }
+          }
+          add_repeated();
+        }
+      }
+      docs.DropLineKeys();
+    }
+
+  };
+  std::optional<LeadIndex> lead_index;
+  const auto build_lead_index = [&] {
+    lead_index.emplace(docs, state.lead_sample_spill.get(), sliced);
+    state.lead_sample_spill.reset();
+  };
+  if (options.teasers && !sliced) {
+    tbb::parallel_invoke(groups_and_repeated_lines, build_lead_index);
+  } else {
+    groups_and_repeated_lines();
+    if (options.teasers) build_lead_index();
   }
 
   // teaser_near_duplicate: body lines holding most of another, unrelated document's lead. kFast
   // searches every document now; kLean keeps the lead index for Clean() to search the document
   // it is given.
   if (options.teasers) {
-    Free(&keyed);  // not needed any more: the lead index allocates its own
-    LeadIndex lead_index(docs, state.lead_sample_spill.get(), sliced);
-    state.lead_sample_spill.reset();
     if (state.memory == CleanerMemory::kLean) {
       docs.DropLeadSamples();
-      model->lead_index.emplace(std::move(lead_index));
+      model->lead_index.emplace(std::move(*lead_index));
       docs.ShrinkToFit();
       model->live = std::move(docs);
     } else {
@@ -1643,7 +1658,7 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
         search.lines.clear();
         const TailContent content{state.details[a].lines, &model->repeated,
                                   options.max_short_words};
-        FindTeaserLines(a, state.details[a].body_samples, content, lead_index, docs,
+        FindTeaserLines(a, state.details[a].body_samples, content, *lead_index, docs,
                         &search.buffers, &search.lines);
         for (const std::uint32_t record : search.lines)
           state.details[a].lines[record].facts.teaser_body = true;
