@@ -971,30 +971,10 @@ class LeadIndex {
   LeadIndex(const LiveDocs& live, SlicedSpill* spilled, bool sliced) {
     std::size_t entries = 0;
     for (std::uint32_t i = 0; i < live.size(); ++i) entries += live.lead_sample_count(i);
-    samples_.reserve(entries);
-    docs_.reserve(entries);
-    // Sorted a slice of top bits at a time (the samples are hashes), so that the (sample,
-    // document) pairs and their sort buffer, 32 bytes per entry, take a slice's worth of memory;
-    // the index itself keeps 12 bytes per entry, samples and documents in two arrays.
-    const int slice_bits = spilled != nullptr ? SlicedSpill::kSliceBits : sliced ? SliceBits(entries) : 0;
-    std::vector<LeadEntry> slice_entries;
-    if (slice_bits == 0) slice_entries.reserve(entries);
-    for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
-      if (spilled != nullptr) {
-        spilled->ReadSlice(slice, &slice_entries);
-      } else {
-        slice_entries.clear();
-        for (std::uint32_t i = 0; i < live.size(); ++i) {
-          for (std::uint64_t sample : live.lead_samples(i)) {
-            if (InSlice(sample, slice, slice_bits)) slice_entries.emplace_back(sample, i);
-          }
-        }
-      }
-      SortByHash(&slice_entries);
-      for (const LeadEntry& entry : slice_entries) {
-        samples_.push_back(entry.first);
-        docs_.push_back(entry.second);
-      }
+    if (spilled == nullptr && !sliced) {
+      SortInMemory(live, entries);
+    } else {
+      SortInSlices(live, spilled, sliced, entries);
     }
     filter_bits_ = std::max(6, static_cast<int>(std::bit_width(samples_.size() * 8)));
     filter_.assign(std::size_t{1} << (filter_bits_ - 6), 0);
@@ -1024,6 +1004,85 @@ class LeadIndex {
   }
 
  private:
+  // The dump's (sample, document) pairs at once: distributed on their top bits straight from `live`
+  // into samples_ and docs_, then each bucket (a few thousand pairs) distributed on the rest of the
+  // bits in a per-thread buffer, sorted there and written back. The dump's pairs are in no other
+  // array, where gathering them and sorting the gathered array (SortByHash) takes two more of their
+  // size (at 1 GB, 5 million pairs: 170 MB less memory touched, half the time).
+  void SortInMemory(const LiveDocs& live, std::size_t entries) {
+    const int bits = std::max(1, static_cast<int>(std::bit_width(entries)) - 1);
+    const int top_bits = std::min(bits, kTopRadixBits);
+    const int low_bits = bits - top_bits;
+    const auto top = [top_bits](std::uint64_t sample) { return sample >> (64 - top_bits); };
+    const std::size_t buckets = std::size_t{1} << top_bits;
+    std::vector<std::uint32_t> starts(buckets + 1, 0);
+    for (std::uint32_t i = 0; i < live.size(); ++i) {
+      for (const std::uint64_t sample : live.lead_samples(i)) ++starts[top(sample) + 1];
+    }
+    for (std::size_t b = 1; b <= buckets; ++b) starts[b] += starts[b - 1];
+    samples_.resize(entries);
+    docs_.resize(entries);
+    {
+      std::vector<std::uint32_t> next(starts.begin(), starts.end() - 1);
+      for (std::uint32_t i = 0; i < live.size(); ++i) {
+        for (const std::uint64_t sample : live.lead_samples(i)) {
+          const std::uint32_t at = next[top(sample)]++;
+          samples_[at] = sample;
+          docs_[at] = i;
+        }
+      }
+    }
+    struct SortBuffer {
+      std::vector<LeadEntry> pairs, sorted;
+      std::vector<std::uint32_t> starts;
+    };
+    tbb::enumerable_thread_specific<SortBuffer> buffers;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, buckets), [&](const tbb::blocked_range<std::size_t>& range) {
+      SortBuffer& buffer = buffers.local();
+      for (std::size_t b = range.begin(); b != range.end(); ++b) {
+        const std::size_t begin = starts[b];
+        const std::size_t size = starts[b + 1] - begin;
+        buffer.pairs.resize(size);
+        buffer.sorted.resize(size);
+        for (std::size_t k = 0; k < size; ++k) buffer.pairs[k] = {samples_[begin + k], docs_[begin + k]};
+        ScatterByHashBits(buffer.pairs, buffer.sorted, top_bits, low_bits, &buffer.starts);
+        SortBuckets(buffer.sorted, buffer.starts, PairOrder::kHashThenIndex);
+        for (std::size_t k = 0; k < size; ++k) {
+          samples_[begin + k] = buffer.sorted[k].first;
+          docs_[begin + k] = buffer.sorted[k].second;
+        }
+      }
+    });
+  }
+
+  void SortInSlices(const LiveDocs& live, SlicedSpill* spilled, bool sliced, std::size_t entries) {
+    samples_.reserve(entries);
+    docs_.reserve(entries);
+    // Sorted a slice of top bits at a time (the samples are hashes), so that the (sample,
+    // document) pairs and their sort buffer, 32 bytes per entry, take a slice's worth of memory;
+    // the index itself keeps 12 bytes per entry, samples and documents in two arrays.
+    const int slice_bits = spilled != nullptr ? SlicedSpill::kSliceBits : sliced ? SliceBits(entries) : 0;
+    std::vector<LeadEntry> slice_entries;
+    if (slice_bits == 0) slice_entries.reserve(entries);
+    for (std::uint64_t slice = 0; slice < (std::uint64_t{1} << slice_bits); ++slice) {
+      if (spilled != nullptr) {
+        spilled->ReadSlice(slice, &slice_entries);
+      } else {
+        slice_entries.clear();
+        for (std::uint32_t i = 0; i < live.size(); ++i) {
+          for (std::uint64_t sample : live.lead_samples(i)) {
+            if (InSlice(sample, slice, slice_bits)) slice_entries.emplace_back(sample, i);
+          }
+        }
+      }
+      SortByHash(&slice_entries);
+      for (const LeadEntry& entry : slice_entries) {
+        samples_.push_back(entry.first);
+        docs_.push_back(entry.second);
+      }
+    }
+  }
+
   std::uint64_t FilterSlot(std::uint64_t sample) const { return sample >> (64 - filter_bits_); }
 
   std::vector<std::uint64_t> samples_;  // sorted
