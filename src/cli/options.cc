@@ -66,6 +66,9 @@ po::options_description BenchCommandOptions(Command* command, RawOptions* raw) {
       ("dir", po::value(&command->bench.work_dir),
        "folder for generated corpora and temporary outputs; default the system temp folder")
       ("keep-corpus", po::bool_switch(&command->bench.keep_corpus), "keep generated corpora in --dir")
+      ("repeat", po::value(&command->bench.repeat)->default_value(1),
+       "runs per corpus and thread count, the thread counts alternating; each row is then the "
+       "median run, with the fastest and slowest")
       ("json", po::bool_switch(&command->json), "print JSON instead of the table")
       ("quiet,q", po::bool_switch(&command->config.quiet), "no progress on stderr");
   return options;
@@ -83,6 +86,7 @@ void ValidateBench(Command* command, const RawOptions& raw) {
   } else {
     throw UsageError("--lang must be ar, en or mixed, not '" + raw.bench_lang + "'");
   }
+  if (bench.repeat < 1 || bench.repeat > 1000) throw UsageError("--repeat must be between 1 and 1000");
   if (!raw.bench_sizes.empty()) bench.sizes.clear();
   for (const std::string& text : raw.bench_sizes) {
     const std::optional<std::uint64_t> size = ParseByteSize(text);

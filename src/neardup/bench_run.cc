@@ -140,7 +140,27 @@ BenchRow RunOnce(const std::string& corpus, const std::vector<std::string>& inpu
   return row;
 }
 
+bool AnyRepeated(const std::vector<BenchRow>& rows) {
+  return std::any_of(rows.begin(), rows.end(), [](const BenchRow& row) { return row.run_seconds.size() > 1; });
+}
+
 }  // namespace
+
+double Speedup(const std::vector<BenchRow>& rows, const BenchRow& row) {
+  const BenchRow* one = OneThreadRow(rows, row);
+  if (one == nullptr || row.report.total_seconds <= 0) return 0;
+  if (row.run_seconds.size() > 1 && one->run_seconds.size() == row.run_seconds.size()) {
+    std::vector<double> ratios;
+    for (std::size_t round = 0; round < row.run_seconds.size(); ++round) {
+      if (row.run_seconds[round] > 0) ratios.push_back(one->run_seconds[round] / row.run_seconds[round]);
+    }
+    if (ratios.empty()) return 0;
+    std::sort(ratios.begin(), ratios.end());
+    const std::size_t middle = ratios.size() / 2;
+    return ratios.size() % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+  }
+  return one->report.total_seconds / row.report.total_seconds;
+}
 
 std::optional<std::uint64_t> ParseByteSize(std::string_view text) {
   std::uint64_t value = 0;
@@ -185,12 +205,31 @@ std::vector<BenchRow> RunBench(const BenchOptions& options, const PipelineConfig
   const std::string tag = std::to_string(getpid());
   const fs::path output_dir = work / ("neardup_bench_out_" + tag);
   std::vector<BenchRow> rows;
+  if (options.repeat < 1) throw Error("bench: repeat must be at least 1");
   auto run_all = [&](const std::string& corpus, const std::vector<std::string>& inputs, double generate_seconds) {
-    for (int count : threads) {
-      if (log != nullptr) *log << "neardup bench: " << corpus << ", " << count << " thread(s)..." << std::flush;
-      BenchRow row = RunOnce(corpus, inputs, count, config, output_dir);
-      row.generate_seconds = generate_seconds;
-      if (log != nullptr) *log << " " << row.report.total_seconds << " s\n";
+    std::vector<std::vector<BenchRow>> runs(threads.size());  // by thread count, in round order
+    for (int round = 0; round < options.repeat; ++round) {
+      for (std::size_t t = 0; t < threads.size(); ++t) {
+        if (log != nullptr) {
+          *log << "neardup bench: " << corpus << ", " << threads[t] << " thread(s)";
+          if (options.repeat > 1) *log << ", run " << round + 1 << " of " << options.repeat;
+          *log << "..." << std::flush;
+        }
+        BenchRow row = RunOnce(corpus, inputs, threads[t], config, output_dir);
+        row.generate_seconds = generate_seconds;
+        if (log != nullptr) *log << " " << row.report.total_seconds << " s\n";
+        runs[t].push_back(std::move(row));
+      }
+    }
+    for (std::vector<BenchRow>& of_threads : runs) {
+      std::vector<double> seconds;
+      for (const BenchRow& run : of_threads) seconds.push_back(run.report.total_seconds);
+      // The median run (the lower of the two middle ones for an even count): a run that happened.
+      std::vector<std::size_t> order(of_threads.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return seconds[a] < seconds[b]; });
+      BenchRow row = std::move(of_threads[order[(order.size() - 1) / 2]]);
+      row.run_seconds = std::move(seconds);
       rows.push_back(std::move(row));
     }
   };
@@ -241,6 +280,12 @@ std::string BenchTable(const std::vector<BenchRow>& rows) {
   column("%10s", "docs/s");
   column("%8s", "speedup");
   column("%9s", "total_s");
+  const bool repeated = AnyRepeated(rows);
+  if (repeated) {
+    column("%5s", "runs");
+    column("%8s", "min_s");
+    column("%8s", "max_s");
+  }
   for (const std::string& stage : stages) column(" %11s", (stage + "_s").c_str());
   column(" %11s", "peak_rss_MB");
   column("%10s", "bytes/doc");
@@ -253,9 +298,14 @@ std::string BenchTable(const std::vector<BenchRow>& rows) {
     column("%8d", row.threads);
     column("%9.1f", MbPerSecond(row));
     column("%10.0f", row.report.total_seconds > 0 ? static_cast<double>(row.documents) / row.report.total_seconds : 0.0);
-    const BenchRow* one = OneThreadRow(rows, row);
-    column("%8.2f", one != nullptr && row.report.total_seconds > 0 ? one->report.total_seconds / row.report.total_seconds : 0.0);
+    column("%8.2f", Speedup(rows, row));
     column("%9.2f", row.report.total_seconds);
+    if (repeated) {
+      const std::vector<double>& seconds = row.run_seconds;
+      column("%5zu", seconds.size());
+      column("%8.2f", seconds.empty() ? row.report.total_seconds : *std::min_element(seconds.begin(), seconds.end()));
+      column("%8.2f", seconds.empty() ? row.report.total_seconds : *std::max_element(seconds.begin(), seconds.end()));
+    }
     for (const std::string& stage : stages) column(" %11.3f", StageSeconds(row.report, stage));
     column("%11.1f", Mb(row.peak_rss_bytes));
     out << (row.rss_per_run ? " " : "*");
@@ -264,6 +314,10 @@ std::string BenchTable(const std::vector<BenchRow>& rows) {
     process_wide = process_wide || !row.rss_per_run;
   }
   out << "MB = 10^6 bytes of input; speedup = one-thread time / this time; bytes/doc = (peak RSS - RSS at start) / docs.\n";
+  if (repeated) {
+    out << "runs > 1: the row is the run of median total time (its stages and memory); the thread counts "
+           "alternate from run to run, and speedup is the median over runs of the one-thread time / this time.\n";
+  }
   if (process_wide) out << "* process-wide peak (the per-run peak could not be reset)\n";
   if (std::any_of(rows.begin(), rows.end(), [](const BenchRow& row) { return row.report.spill_bytes > 0; })) {
     out << "Bounded-memory runs (--max-memory): documents, shingle sets and band keys are spilled to disk "
@@ -298,8 +352,14 @@ std::string BenchJson(const std::vector<BenchRow>& rows) {
     member("mb_per_second", MbPerSecond(row));
     member("docs_per_second",
            row.report.total_seconds > 0 ? static_cast<double>(row.documents) / row.report.total_seconds : 0.0);
-    const BenchRow* one = OneThreadRow(rows, row);
-    member("speedup", one != nullptr && row.report.total_seconds > 0 ? one->report.total_seconds / row.report.total_seconds : 0.0);
+    member("speedup", Speedup(rows, row));
+    member("runs", static_cast<std::uint64_t>(std::max<std::size_t>(1, row.run_seconds.size())));
+    out.append(", \"run_seconds\": [");
+    for (std::size_t run = 0; run < row.run_seconds.size(); ++run) {
+      if (run > 0) out.append(", ");
+      AppendJsonNumber(&out, row.run_seconds[run]);
+    }
+    out.append("]");
     member("generate_seconds", row.generate_seconds);
     member("peak_rss_bytes", row.peak_rss_bytes);
     member("start_rss_bytes", row.start_rss_bytes);

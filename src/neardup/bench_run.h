@@ -8,6 +8,10 @@
 // reported, flagged as such. A generated corpus is fsynced before it is timed: otherwise the kernel
 // writes it back (30 s later, or under memory pressure) during the timed runs. Runs on the caller's
 // thread (the pipeline makes its own TBB arenas); throws Error like Run.
+// With repeat > 1 each corpus is run `repeat` times at each thread count, in rounds (every thread
+// count once per round), so that a slow spell of the machine falls on all thread counts alike; a
+// row is then the run of median total time (its stages and peak RSS), with every run's total in
+// run_seconds, and its speed-up the median over rounds of the one-thread time over its time.
 #include <cstdint>
 #include <optional>
 #include <ostream>
@@ -29,6 +33,7 @@ struct BenchOptions {
   std::string work_dir;             // corpora and outputs go here; empty = the system temp folder
   bool keep_corpus = false;         // leave generated corpora in work_dir (else removed)
   std::vector<std::string> inputs;  // benchmark these inputs instead of generating
+  int repeat = 1;                   // runs per corpus and thread count (rounds), >= 1
 };
 
 struct BenchRow {
@@ -41,11 +46,17 @@ struct BenchRow {
   std::uint64_t peak_rss_bytes = 0;   // during this run
   std::uint64_t start_rss_bytes = 0;  // resident before the run
   bool rss_per_run = true;            // false: peak_rss_bytes is the process-wide peak
+  std::vector<double> run_seconds;    // the total of every run of this row, by round (one without repeat)
 };
+
+// The row's speed-up over the one-thread row of its corpus (0 without one): with several rounds,
+// the median over rounds of (one-thread time / this time), else the ratio of the two times.
+double Speedup(const std::vector<BenchRow>& rows, const BenchRow& row);
 
 std::vector<BenchRow> RunBench(const BenchOptions& options, const PipelineConfig& config, std::ostream* log);
 
-// A plain-text table, one row per run, with the speed-up of each thread count over one thread.
+// A plain-text table, one row per corpus and thread count, with the speed-up over one thread
+// (and, when rows have several runs, their count and the fastest and slowest totals).
 std::string BenchTable(const std::vector<BenchRow>& rows);
 // The same as JSON: {"rows": [{...}, ...]}.
 std::string BenchJson(const std::vector<BenchRow>& rows);
