@@ -2,6 +2,7 @@
 
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #include <atomic>
@@ -68,8 +69,14 @@ void CleanAll(std::vector<Document>* docs, const BoilerplateCleaner& cleaner, Cl
 
 // Copy mode after reading: each document cleaned (when `cleaner` is given; the dump pass took
 // `dump_time`) and sketched in one go while its text is in the cache, then index and cluster.
+// What a run keeps until its outputs are written (RunResult::leftovers).
+struct Leftovers {
+  std::unique_ptr<BoilerplateCleaner> cleaner;
+  std::vector<std::vector<std::uint64_t>> shingle_sets;
+};
+
 ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config, const BoilerplateCleaner* cleaner,
-                       Clock::duration dump_time, RunReport* report, Progress* progress) {
+                       Clock::duration dump_time, RunReport* report, Progress* progress, Leftovers* leftovers) {
   const std::size_t n = docs->size();
   const LshParams lsh = CopyModeLsh(config);
   report->lsh = lsh;
@@ -97,7 +104,9 @@ ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config
   }
   StageTimer timer(report, "cluster");
   timer.set_items(candidates.size());
-  return ClusterCopies(shingle_sets, candidates, config.threshold);
+  ClusterResult clusters = ClusterCopies(shingle_sets, candidates, config.threshold);
+  leftovers->shingle_sets = std::move(shingle_sets);
+  return clusters;
 }
 
 }  // namespace
@@ -114,18 +123,21 @@ RunResult ProcessRead(std::vector<Document> docs, const PipelineConfig& config, 
                       Progress* progress, DumpPass dump) {
   RunResult result;
   const auto finish_start = Clock::now();
-  const std::unique_ptr<BoilerplateCleaner> cleaner = dump.builder ? dump.builder->Finish() : nullptr;
+  auto leftovers = std::make_shared<Leftovers>();
+  std::unique_ptr<BoilerplateCleaner>& cleaner = leftovers->cleaner;
+  cleaner = dump.builder ? dump.builder->Finish() : nullptr;
   dump.builder.reset();  // its scan buffers: large after a huge document
   const Clock::duration dump_time = dump.scan_time + (Clock::now() - finish_start);
   if (config.mode == Mode::kStory) {
     if (cleaner) CleanAll(&docs, *cleaner, dump_time, &report, progress);
     result.clusters = ClusterStories(&docs, config, &report);
   } else {
-    result.clusters = CopyMode(&docs, config, cleaner.get(), dump_time, &report, progress);
+    result.clusters = CopyMode(&docs, config, cleaner.get(), dump_time, &report, progress, leftovers.get());
   }
   CountDecisions(docs, result.clusters, &report);
   result.docs = std::move(docs);
   result.report = std::move(report);
+  result.leftovers = std::move(leftovers);
   return result;
 }
 
@@ -206,7 +218,10 @@ RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::strin
     StageTimer timer(&result.report, "write");
     timer.set_items(result.docs.size());
     tbb::task_arena arena(EffectiveThreads(config));
-    arena.execute([&] { WriteOutputs(output_dir, result.docs, result.clusters, result.report, config, start); });
+    arena.execute([&] {
+      tbb::parallel_invoke([&] { WriteOutputs(output_dir, result.docs, result.clusters, result.report, config, start); },
+                           [&] { result.leftovers.reset(); });
+    });
   }
   // report.json has the run up to writing itself; the caller gets the whole run, its commit included.
   result.report.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -8,6 +8,7 @@
 // held in memory (see pipeline_bounded.h for the run that is not).
 // Throws Error for run-fatal problems (nothing is written then); rejects bad documents as data.
 #include <string>
+#include <memory>
 #include <vector>
 
 #include "neardup/cluster_result.h"
@@ -22,6 +23,10 @@ struct RunResult {
   std::vector<Document> docs;
   ClusterResult clusters;
   RunReport report;
+  // What the run no longer needs once its clusters are known (the clean stage's model, the shingle
+  // sets): RunAndWrite releases it while the outputs are written, when the threads mostly wait
+  // for the disk, rather than on the way there.
+  std::shared_ptr<void> leftovers;
 };
 
 // Everything but writing, on already-read documents (tests and benchmarks use it directly).
