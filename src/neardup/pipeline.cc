@@ -219,8 +219,9 @@ RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::strin
     timer.set_items(result.docs.size());
     tbb::task_arena arena(EffectiveThreads(config));
     arena.execute([&] {
-      tbb::parallel_invoke([&] { WriteOutputs(output_dir, result.docs, result.clusters, result.report, config, start); },
-                           [&] { result.leftovers.reset(); });
+      tbb::parallel_invoke(
+          [&] { WriteOutputsReleasing(output_dir, &result.docs, result.clusters, result.report, config, start); },
+          [&] { result.leftovers.reset(); });
     });
   }
   // report.json has the run up to writing itself; the caller gets the whole run, its commit included.

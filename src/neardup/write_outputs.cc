@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 
 #include "neardup/error.h"
@@ -344,7 +345,11 @@ OutputWriter::OutputWriter(const std::string& dir, const DocumentIds& ids, const
 
 OutputWriter::~OutputWriter() = default;
 
-void OutputWriter::WriteDocuments(std::span<const Document> docs) {
+void OutputWriter::WriteDocuments(std::span<const Document> docs) { Write(docs, {}); }
+
+void OutputWriter::WriteAndReleaseDocuments(std::span<Document> docs) { Write(docs, docs); }
+
+void OutputWriter::Write(std::span<const Document> docs, std::span<Document> release) {
   for (std::size_t i = 0; i < docs.size(); ++i) {
     if (docs[i].ordinal != written_ + i) {
       throw Error("internal error: document " + std::to_string(docs[i].ordinal) +
@@ -353,6 +358,20 @@ void OutputWriter::WriteDocuments(std::span<const Document> docs) {
   }
   const Layout layout{ids_, clusters_, state_->numbering};
   const std::vector<std::size_t> bounds = ChunkBounds(docs);
+  // Per chunk, how many of the two files still have to build its lines: the last one empties the
+  // chunk's documents (when releasing).
+  std::unique_ptr<std::atomic<int>[]> pending;
+  if (!release.empty()) {
+    pending = std::make_unique<std::atomic<int>[]>(bounds.size());
+    for (std::size_t chunk = 0; chunk < bounds.size(); ++chunk) pending[chunk].store(2, std::memory_order_relaxed);
+  }
+  const auto built = [&](std::size_t begin, std::size_t end) {
+    if (release.empty()) return;
+    const auto chunk = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), begin) - bounds.begin());
+    if (pending[chunk].fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      for (std::size_t i = begin; i < end; ++i) release[i] = Document{};
+    }
+  };
   // The two files are streamed at once: their chunks share the arena's threads.
   tbb::parallel_invoke(
       [&] {
@@ -360,6 +379,7 @@ void OutputWriter::WriteDocuments(std::span<const Document> docs) {
             bounds,
             [&](std::size_t begin, std::size_t end, std::string* out) {
               CleanedLines(clusters_, docs, begin, end, out);
+              built(begin, end);
             },
             &state_->cleaned);
       },
@@ -368,6 +388,7 @@ void OutputWriter::WriteDocuments(std::span<const Document> docs) {
             bounds,
             [&](std::size_t begin, std::size_t end, std::string* out) {
               DecisionLines(layout, docs, begin, end, out);
+              built(begin, end);
             },
             &state_->decisions);
       });
@@ -401,15 +422,25 @@ void OutputWriter::Commit(const RunReport& report, const PipelineConfig& config)
   state_->report.Commit();
 }
 
-void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
-                  const ClusterResult& clusters, const RunReport& report,
-                  const PipelineConfig& config,
-                  std::optional<std::chrono::steady_clock::time_point> run_start) {
+namespace {
+
+// WriteOutputs and WriteOutputsReleasing: `release` is `docs` itself or empty.
+void WriteAll(const std::string& dir, const std::vector<Document>& docs, std::span<Document> release,
+              const ClusterResult& clusters, const RunReport& report, const PipelineConfig& config,
+              std::optional<std::chrono::steady_clock::time_point> run_start) {
   const auto write_start = std::chrono::steady_clock::now();
   const DocumentIds ids(docs);
   OutputWriter writer(dir, ids, clusters);
   // The three files are streamed at once: their chunks share the arena's threads.
-  tbb::parallel_invoke([&] { writer.WriteDocuments(docs); }, [&] { writer.WriteClusters(); });
+  tbb::parallel_invoke(
+      [&] {
+        if (release.empty()) {
+          writer.WriteDocuments(docs);
+        } else {
+          writer.WriteAndReleaseDocuments(release);
+        }
+      },
+      [&] { writer.WriteClusters(); });
   if (!run_start) {
     writer.Commit(report, config);
     return;
@@ -417,6 +448,22 @@ void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
   RunReport final_report = report;
   FinishReportForWriting(&final_report, *run_start, write_start, docs.size());
   writer.Commit(final_report, config);
+}
+
+}  // namespace
+
+void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
+                  const ClusterResult& clusters, const RunReport& report,
+                  const PipelineConfig& config,
+                  std::optional<std::chrono::steady_clock::time_point> run_start) {
+  WriteAll(dir, docs, {}, clusters, report, config, run_start);
+}
+
+void WriteOutputsReleasing(const std::string& dir, std::vector<Document>* docs,
+                           const ClusterResult& clusters, const RunReport& report,
+                           const PipelineConfig& config,
+                           std::optional<std::chrono::steady_clock::time_point> run_start) {
+  WriteAll(dir, *docs, *docs, clusters, report, config, run_start);
 }
 
 std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters) {

@@ -77,6 +77,14 @@ void WriteOutputs(const std::string& dir, const std::vector<Document>& docs,
                   const ClusterResult& clusters, const RunReport& report,
                   const PipelineConfig& config,
                   std::optional<std::chrono::steady_clock::time_point> run_start = std::nullopt);
+// The same for a run that is done with its documents: each chunk of documents is emptied
+// (Document{}) as soon as both its decisions and cleaned lines are built, so that their memory is
+// freed while the files are written, when the threads mostly wait for the disk, rather than
+// after. `docs` keeps its size; its documents end up empty. The files are the same.
+void WriteOutputsReleasing(const std::string& dir, std::vector<Document>* docs,
+                           const ClusterResult& clusters, const RunReport& report,
+                           const PipelineConfig& config,
+                           std::optional<std::chrono::steady_clock::time_point> run_start = std::nullopt);
 
 class OutputWriter {
  public:
@@ -90,6 +98,8 @@ class OutputWriter {
   // Streams the decisions.jsonl and cleaned.jsonl lines of the next documents (input order,
   // batches of any size). Runs in the current TBB arena.
   void WriteDocuments(std::span<const Document> docs);
+  // The same, emptying each document (Document{}) once both its lines are built.
+  void WriteAndReleaseDocuments(std::span<Document> docs);
   // Streams clusters.jsonl (needs no document; may run while WriteDocuments runs).
   void WriteClusters();
   // Writes report.json and renames the four files into place, after checking that every document
@@ -97,6 +107,8 @@ class OutputWriter {
   void Commit(const RunReport& report, const PipelineConfig& config);
 
  private:
+  // WriteDocuments, emptying the documents of `release` (`docs` itself, or empty) as it goes.
+  void Write(std::span<const Document> docs, std::span<Document> release);
   struct State;  // the open files and the cluster numbering
   const DocumentIds& ids_;
   const ClusterResult& clusters_;
