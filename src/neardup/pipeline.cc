@@ -67,14 +67,15 @@ void CleanAll(std::vector<Document>* docs, const BoilerplateCleaner& cleaner, Cl
       StageMeasure{"clean", Seconds(dump_time + (Clock::now() - start)), report->read_stats.bytes, docs->size()});
 }
 
-// Copy mode after reading: each document cleaned (when `cleaner` is given; the dump pass took
-// `dump_time`) and sketched in one go while its text is in the cache, then index and cluster.
 // What a run keeps until its outputs are written (RunResult::leftovers).
 struct Leftovers {
   std::unique_ptr<BoilerplateCleaner> cleaner;
   std::vector<std::vector<std::uint64_t>> shingle_sets;
 };
 
+// Copy mode after reading: each document cleaned (when `cleaner` is given; the dump pass took
+// `dump_time`) and sketched in one go while its text is in the cache, then index and cluster; the
+// shingle sets go to `leftovers`.
 ClusterResult CopyMode(std::vector<Document>* docs, const PipelineConfig& config, const BoilerplateCleaner* cleaner,
                        Clock::duration dump_time, RunReport* report, Progress* progress, Leftovers* leftovers) {
   const std::size_t n = docs->size();

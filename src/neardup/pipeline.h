@@ -7,8 +7,8 @@
 // next is read; copy mode then cleans and sketches each document in one go. The whole dump is
 // held in memory (see pipeline_bounded.h for the run that is not).
 // Throws Error for run-fatal problems (nothing is written then); rejects bad documents as data.
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "neardup/cluster_result.h"

@@ -90,7 +90,8 @@ bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r
 class RawMemberValues {
  public:
   explicit RawMemberValues(std::string_view object) : text_(object) {
-    at_ = std::min(object.find('{'), object.size() - 1) + 1;
+    const std::size_t open = object.find('{');
+    at_ = open == std::string_view::npos ? object.size() : open + 1;
   }
 
   // The next member's value; call it once per member the DOM parser reported.
