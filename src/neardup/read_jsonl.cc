@@ -228,7 +228,6 @@ struct JsonlParser::Impl {
   std::string padded_line;  // the line being parsed, then SIMDJSON_PADDING bytes (reused)
   std::string extra;        // the extra fields being gathered, copied to the document once
   std::string key;          // the member key being read by the on-demand walk
-  bool reference = false;   // ParseReference: walk every line with the on-demand parser
 
   simdjson::padded_string_view Pad(std::string_view line) {
     padded_line.assign(line);
@@ -275,7 +274,7 @@ struct JsonlParser::Impl {
   }
 
   // `padded`: the line with its padding (Pad(line), or the caller's own when it has some).
-  void Parse(std::string_view line, simdjson::padded_string_view padded, Document* doc) {
+  void Parse(std::string_view line, simdjson::padded_string_view padded, Walk walk, Document* doc) {
     auto validated = validator.parse(padded);
     // The DOM parser checks UTF-8 as it goes (a line it accepts, or whose only fault is a big
     // integer, is valid UTF-8), so the line is searched for invalid UTF-8 only when it fails;
@@ -305,7 +304,7 @@ struct JsonlParser::Impl {
       return;
     }
     MemberReader members(config, doc, &extra);
-    if (big_integer || reference) {
+    if (big_integer || walk == Walk::kOnDemand) {
       WalkWithReader(padded, big_integer, doc, &members);
     } else {
       // The line is valid: its members are read from the DOM, and their raw text from the line.
@@ -334,21 +333,21 @@ JsonlParser::JsonlParser(const ReadConfig& config) : impl_(std::make_unique<Impl
 }
 JsonlParser::~JsonlParser() = default;
 
-void JsonlParser::Parse(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/false, doc); }
+void JsonlParser::Parse(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/false, Walk::kDom, doc); }
 
-void JsonlParser::ParsePadded(std::string_view line, Document* doc) { ParseIn(line, /*padded=*/true, doc); }
-
-void JsonlParser::ParseReference(std::string_view line, Document* doc) {
-  impl_->reference = true;
-  ParseIn(line, /*padded=*/false, doc);
-  impl_->reference = false;
+void JsonlParser::ParsePadded(std::string_view line, Document* doc) {
+  ParseIn(line, /*padded=*/true, Walk::kDom, doc);
 }
 
-void JsonlParser::ParseIn(std::string_view line, bool padded, Document* doc) {
+void JsonlParser::ParseReference(std::string_view line, Document* doc) {
+  ParseIn(line, /*padded=*/false, Walk::kOnDemand, doc);
+}
+
+void JsonlParser::ParseIn(std::string_view line, bool padded, Walk walk, Document* doc) {
   impl_->Parse(line,
                padded ? simdjson::padded_string_view(line.data(), line.size(), line.size() + kPaddingBytes)
                       : impl_->Pad(line),
-               doc);
+               walk, doc);
   // A huge line leaves the parsers with buffers of its size (the DOM tape alone is several times
   // the line): start afresh so that one 200 MB document does not pin that memory for the run.
   constexpr std::size_t kKeepCapacity = 16u << 20;

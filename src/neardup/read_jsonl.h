@@ -36,7 +36,9 @@ class JsonlParser {
   void ParseReference(std::string_view line, Document* doc);
 
  private:
-  void ParseIn(std::string_view line, bool padded, Document* doc);
+  // How a valid line's members are read: from the DOM (Parse), or by the on-demand parser (the reference).
+  enum class Walk { kDom, kOnDemand };
+  void ParseIn(std::string_view line, bool padded, Walk walk, Document* doc);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
