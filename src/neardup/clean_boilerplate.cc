@@ -147,7 +147,7 @@ void SplitLines(std::string_view text, std::vector<RawLine>* lines) {
   }
 }
 
-enum class Ending { kSentence, kColon, kOther };
+enum class Ending : std::uint8_t { kSentence, kColon, kOther };
 
 // text.ends_with(suffix) as byte compares, which the compiler inlines for a literal suffix (the
 // library's ends_with calls memcmp, and LineEnding tries several suffixes on every line).
@@ -209,25 +209,30 @@ std::uint64_t LineKey(std::string_view trimmed, const MatchLine& normalized, std
   return Hash64(*scratch, kLineSeed) ^ 1;  // never equal to a raw-bytes key of the same text
 }
 
-// Facts of one non-blank line on its own (Clean()'s pass 1 before the dump-level rules).
+// Facts of one non-blank line on its own (Clean()'s pass 1 before the dump-level rules), in 6
+// bytes: the dump pass keeps them for every line of the dump.
 struct LineFacts {
-  std::size_t words = 0;  // normalized words; max_short_words + 1 for lines over kMaxShortBytes
+  // Normalized words, max_short_words + 1 for lines over kMaxShortBytes; at most kMaxFactWords
+  // (the rules compare it with a few words only; is_short is exact).
+  std::uint16_t words = 0;
   Ending ending = Ending::kOther;
-  bool is_short = false;
-  bool has_digit = false;
   MarkerKind marker = MarkerKind::kNone;  // after the title and colon rules
-  bool whole_line = false;                // the marker is a whole line (a heading)
-  bool timestamp = false;
-  bool repeat_eligible = false;  // may be a repeated_line: past the lead, not ending in ':'
-  bool teaser_body = false;      // the dump pass found the line holds another document's lead
   Reason reason = Reason::kNone;
+  bool is_short : 1 = false;         // at most max_short_words words (and kMaxShortBytes bytes)
+  bool has_digit : 1 = false;
+  bool whole_line : 1 = false;       // the marker is a whole line (a heading)
+  bool timestamp : 1 = false;
+  bool repeat_eligible : 1 = false;  // may be a repeated_line: past the lead, not ending in ':'
+  bool teaser_body : 1 = false;      // the dump pass found the line holds another document's lead
 };
+constexpr std::size_t kMaxFactWords = 0xFFFF;
 
-// A non-blank line's repetition key and facts, as the dump pass keeps them for Clean().
+// A non-blank line's repetition key and facts, as the dump pass keeps them for Clean(): 16 bytes.
 struct LineRecord {
   std::uint64_t key = 0;
   LineFacts facts;
 };
+static_assert(sizeof(LineRecord) == 16);
 
 // Frees a vector's memory (`*values = {}` would not: it assigns an empty initializer list).
 template <typename T>
@@ -235,7 +240,12 @@ void Free(std::vector<T>* values) {
   std::vector<T>().swap(*values);
 }
 
-using BodySample = std::pair<std::uint32_t, std::uint64_t>;  // (record index, sampled shingle)
+// A body line's entry in its document's body samples: its record index and how many of the
+// samples that follow those of the line before are its own (8 bytes a line, not 4 per sample).
+struct BodyLine {
+  std::uint32_t record = 0;
+  std::uint32_t samples = 0;
+};
 
 // One document's results of the dump pass's scan (ScanDocument), which kLean's Clean() repeats.
 struct DocScan {
@@ -244,7 +254,8 @@ struct DocScan {
   std::span<const std::uint64_t> line_keys;     // unique
   std::span<const std::uint32_t> signature;     // kGroupSlots slots; none without a 5-gram
   std::span<const std::uint64_t> lead_samples;  // sampled shingles of the lead, unique
-  std::span<const BodySample> body_samples;     // grouped by record, in record order
+  std::span<const std::uint64_t> body_samples;  // by line, each line's unique
+  std::span<const BodyLine> body_lines;         // the lines of body_samples, in record order
 };
 
 // The scans of consecutive documents, each appended after the previous one's in flat arrays: a
@@ -258,6 +269,7 @@ class ScanBlock {
     std::uint32_t line_keys = 0;
     std::uint32_t lead_samples = 0;
     std::uint32_t body_samples = 0;
+    std::uint32_t body_lines = 0;
     bool signed_ = false;  // has kGroupSlots signature slots
   };
 
@@ -266,7 +278,8 @@ class ScanBlock {
   std::vector<std::uint64_t> line_keys;
   std::vector<std::uint32_t> signatures;
   std::vector<std::uint64_t> lead_samples;
-  std::vector<BodySample> body_samples;
+  std::vector<std::uint64_t> body_samples;
+  std::vector<BodyLine> body_lines;
 
   // Closes the document whose entries were appended since the last EndDocument().
   void EndDocument(std::uint64_t text_hash) {
@@ -275,6 +288,7 @@ class ScanBlock {
                   static_cast<std::uint32_t>(line_keys.size() - totals_.line_keys),
                   static_cast<std::uint32_t>(lead_samples.size() - totals_.lead_samples),
                   static_cast<std::uint32_t>(body_samples.size() - totals_.body_samples),
+                  static_cast<std::uint32_t>(body_lines.size() - totals_.body_lines),
                   signatures.size() > totals_signature_slots_};
     docs_.push_back(counts);
     totals_ = {0,
@@ -282,6 +296,7 @@ class ScanBlock {
                static_cast<std::uint32_t>(line_keys.size()),
                static_cast<std::uint32_t>(lead_samples.size()),
                static_cast<std::uint32_t>(body_samples.size()),
+               static_cast<std::uint32_t>(body_lines.size()),
                false};
     totals_signature_slots_ = signatures.size();
   }
@@ -298,6 +313,7 @@ class ScanBlock {
       scan.line_keys = std::span(line_keys).subspan(at.line_keys, counts.line_keys);
       scan.lead_samples = std::span(lead_samples).subspan(at.lead_samples, counts.lead_samples);
       scan.body_samples = std::span(body_samples).subspan(at.body_samples, counts.body_samples);
+      scan.body_lines = std::span(body_lines).subspan(at.body_lines, counts.body_lines);
       if (counts.signed_) {
         scan.signature = std::span(signatures).subspan(slots, kGroupSlots);
         slots += kGroupSlots;
@@ -307,6 +323,7 @@ class ScanBlock {
       at.line_keys += counts.line_keys;
       at.lead_samples += counts.lead_samples;
       at.body_samples += counts.body_samples;
+      at.body_lines += counts.body_lines;
     }
   }
   // The block's own records of `scan`, one of its documents (the scan views them read-only).
@@ -327,18 +344,20 @@ class ScanBlock {
     signatures.clear();
     lead_samples.clear();
     body_samples.clear();
+    body_lines.clear();
     docs_.clear();
     totals_ = {};
     totals_signature_slots_ = 0;
   }
   // A copy whose arrays hold exactly their elements: documents are scanned into a thread's warm
   // block (growing arrays anew would allocate each several times) and copied once the block is
-  // done. Without `details`, lines and body_samples stay empty (their counts are kept).
+  // done. Without `details`, lines and the body samples stay empty (their counts are kept).
   ScanBlock ExactCopy(bool details) const {
     ScanBlock copy;
     if (details) {
       copy.lines.assign(lines.begin(), lines.end());
       copy.body_samples.assign(body_samples.begin(), body_samples.end());
+      copy.body_lines.assign(body_lines.begin(), body_lines.end());
     }
     copy.line_keys.assign(line_keys.begin(), line_keys.end());
     copy.signatures.assign(signatures.begin(), signatures.end());
@@ -348,7 +367,7 @@ class ScanBlock {
     copy.totals_signature_slots_ = totals_signature_slots_;
     return copy;
   }
-  // Frees all but lines and body_samples (kFast keeps those until Finish(); LiveDocs has the rest).
+  // Frees all but lines and the body samples (kFast keeps them until Finish(); LiveDocs the rest).
   void KeepOnlyDetails() {
     Free(&line_keys);
     Free(&signatures);
@@ -359,11 +378,13 @@ class ScanBlock {
   void KeepOnlyLines() {
     KeepOnlyDetails();
     Free(&body_samples);
+    Free(&body_lines);
   }
   std::uint64_t MemoryBytes() const {
     return lines.capacity() * sizeof(LineRecord) + line_keys.capacity() * 8 +
            signatures.capacity() * 4 + lead_samples.capacity() * 8 +
-           body_samples.capacity() * sizeof(BodySample) + docs_.capacity() * sizeof(Counts);
+           body_samples.capacity() * 8 + body_lines.capacity() * sizeof(BodyLine) +
+           docs_.capacity() * sizeof(Counts);
   }
 
  private:
@@ -449,7 +470,8 @@ struct ScanBuffers {
 // blocks the builder keeps.
 struct DocDetail {
   std::span<LineRecord> lines;  // the teaser search marks its lines' teaser_body
-  std::span<const BodySample> body_samples;
+  std::span<const std::uint64_t> body_samples;
+  std::span<const BodyLine> body_lines;
 };
 
 // What the dump-level rules need of each live document, by live position (arrival order), in
@@ -1099,18 +1121,18 @@ struct TeaserBuffers {
   std::vector<std::uint32_t> candidates;             // documents, with repeats
 };
 
-// Whether a body line of document `a`, given by its (line, sample) pairs (samples unique), holds
+// Whether a body line of document `a`, given by its sampled shingles (unique), holds
 // most of the lead of another document b that is not its copy: b's lead holds s >=
 // kTeaserMinHits of the line's samples and 2 s >= min(line samples, b's lead samples).
 // Such a b is in the postings of at least one sample outside the kTeaserMinHits - 1 longest
 // postings lists of the line, so candidates are drawn from the others only and looked up in the
 // longest ones: a phrase that opens many documents of the dump (whose list grows with the dump)
 // does not make the search quadratic.
-bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std::uint64_t>> line,
-                  const LeadIndex& lead_index, const LiveDocs& live, TeaserBuffers* buffers) {
+bool IsTeaserLine(std::uint32_t a, std::span<const std::uint64_t> line, const LeadIndex& lead_index,
+                  const LiveDocs& live, TeaserBuffers* buffers) {
   auto& postings = buffers->postings;
   postings.clear();
-  for (const auto& [index, sample] : line) {
+  for (const std::uint64_t sample : line) {
     const std::span<const std::uint32_t> found = lead_index.Postings(sample);
     if (!found.empty()) postings.push_back(found);
   }
@@ -1147,32 +1169,30 @@ bool IsTeaserLine(std::uint32_t a, std::span<const std::pair<std::uint32_t, std:
 struct TailContent {
   std::span<const LineRecord> records;
   const HashKeyedTable<std::uint8_t>* repeated;
-  std::size_t max_words;
 
   bool operator()(std::uint32_t record) const {
     const LineRecord& line = records[record];
-    return line.facts.words > max_words && line.facts.reason == Reason::kNone &&
+    return !line.facts.is_short && line.facts.reason == Reason::kNone &&
            !(line.facts.repeat_eligible && repeated->Find(line.key) != 0);
   }
 };
 
 // Appends to `teasers` the body lines (record indices) of live document `a` that are teasers
-// (IsTeaserLine) and that pass 3 may take, from its body samples (grouped by record, in record
-// order). Pass 3 takes a teaser only in the document's tail, where no line of the article's own
-// text follows it: the search goes from the last line up and stops at a line that is content
+// (IsTeaserLine) and that pass 3 may take, from its body samples (`samples`, of the `lines` in
+// record order). Pass 3 takes a teaser only in the document's tail, where no line of the article's
+// own text follows it: the search goes from the last line up and stops at a line that is content
 // (`content`) and not a teaser, above which pass 3 takes none (most documents end in furniture
 // after their last paragraph, so it stops there). Teasers are appended bottom up.
-void FindTeaserLines(std::uint32_t a, std::span<const BodySample> samples,
-                     const TailContent& content, const LeadIndex& lead_index, const LiveDocs& live,
-                     TeaserBuffers* buffers, std::vector<std::uint32_t>* teasers) {
+void FindTeaserLines(std::uint32_t a, std::span<const std::uint64_t> samples,
+                     std::span<const BodyLine> lines, const TailContent& content,
+                     const LeadIndex& lead_index, const LiveDocs& live, TeaserBuffers* buffers,
+                     std::vector<std::uint32_t>* teasers) {
   std::size_t end = samples.size();
-  while (end > 0) {
-    std::size_t begin = end - 1;
-    while (begin > 0 && samples[begin - 1].first == samples[end - 1].first) --begin;
-    const std::uint32_t record = samples[begin].first;
-    if (IsTeaserLine(a, samples.subspan(begin, end - begin), lead_index, live, buffers)) {
-      teasers->push_back(record);
-    } else if (content(record)) {
+  for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+    const std::size_t begin = end - line->samples;
+    if (IsTeaserLine(a, samples.subspan(begin, line->samples), lead_index, live, buffers)) {
+      teasers->push_back(line->record);
+    } else if (content(line->record)) {
       break;
     }
     end = begin;
@@ -1292,11 +1312,11 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   ShortLineBytes line_bytes;  // of short lines
   if (trimmed.size() > kMaxShortBytes) {
     key = Hash64Long(trimmed, kLineSeed);
-    fact->words = max_words + 1;
+    fact->words = static_cast<std::uint16_t>(std::min(max_words + 1, kMaxFactWords));
   } else {
     key = LineKey(trimmed, normalized, scratch);
-    fact->words = normalized.words.size();
-    fact->is_short = fact->words <= max_words;
+    fact->words = static_cast<std::uint16_t>(std::min(normalized.words.size(), kMaxFactWords));
+    fact->is_short = normalized.words.size() <= max_words;
     line_bytes = ScanShortLineBytes(trimmed);
     fact->has_digit =
         line_bytes.digit || std::any_of(normalized.numeric.begin(), normalized.numeric.end(),
@@ -1439,11 +1459,12 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
         block.lead_samples.insert(block.lead_samples.end(), leads.begin(),
                                   leads.begin() + static_cast<std::ptrdiff_t>(lead_count));
       }
-      const std::uint64_t* const samples_end =
-          buffers->repeats.Unique(samples.data(), samples.data() + sample_count);
-      const auto record = static_cast<std::uint32_t>(block.lines.size() - first_line - 1);
-      for (const std::uint64_t* sample = samples.data(); sample != samples_end; ++sample) {
-        block.body_samples.emplace_back(record, *sample);
+      const auto unique = static_cast<std::ptrdiff_t>(
+          buffers->repeats.Unique(samples.data(), samples.data() + sample_count) - samples.data());
+      if (unique > 0) {
+        const auto record = static_cast<std::uint32_t>(block.lines.size() - first_line - 1);
+        block.body_lines.push_back({record, static_cast<std::uint32_t>(unique)});
+        block.body_samples.insert(block.body_samples.end(), samples.begin(), samples.begin() + unique);
       }
     }
     word_position += words;
@@ -1540,7 +1561,7 @@ void BoilerplateCleanerBuilder::Add(std::span<const Document> docs) {
         state.lead_sample_spill->Add(state.live.size(), scan.lead_samples);
       }
       state.live.Append(docs[live[i++]].ordinal, scan, /*with_keys_and_samples=*/!spill);
-      if (details) state.details.push_back({block.LinesOf(scan), scan.body_samples});
+      if (details) state.details.push_back({block.LinesOf(scan), scan.body_samples, scan.body_lines});
     });
     if (details) {
       block.KeepOnlyDetails();
@@ -1715,12 +1736,11 @@ std::unique_ptr<BoilerplateCleaner::Model> BoilerplateCleanerBuilder::FinishMode
       tbb::parallel_for(std::uint32_t{0}, n, [&](std::uint32_t a) {
         TeaserSearch& search = searches.local();
         search.lines.clear();
-        const TailContent content{state.details[a].lines, &model->repeated,
-                                  options.max_short_words};
-        FindTeaserLines(a, state.details[a].body_samples, content, *lead_index, docs,
+        const DocDetail& detail = state.details[a];
+        const TailContent content{detail.lines, &model->repeated};
+        FindTeaserLines(a, detail.body_samples, detail.body_lines, content, *lead_index, docs,
                         &search.buffers, &search.lines);
-        for (const std::uint32_t record : search.lines)
-          state.details[a].lines[record].facts.teaser_body = true;
+        for (const std::uint32_t record : search.lines) detail.lines[record].facts.teaser_body = true;
       });
     }
   }
@@ -1787,9 +1807,10 @@ void BoilerplateCleaner::Clean(Document* doc) const {
       block.Clear();
       ScanDocument(*doc, model.hasher, lexicon, model.options, &buffers.scan);
       buffers.teaser_lines.clear();
-      const TailContent content{block.lines, &model.repeated, model.options.max_short_words};
-      FindTeaserLines(*live, block.Only().body_samples, content, *model.lead_index, model.live,
-                      &buffers.teaser, &buffers.teaser_lines);
+      const TailContent content{block.lines, &model.repeated};
+      const DocScan scan = block.Only();
+      FindTeaserLines(*live, scan.body_samples, scan.body_lines, content, *model.lead_index,
+                      model.live, &buffers.teaser, &buffers.teaser_lines);
       for (const std::uint32_t record : buffers.teaser_lines)
         block.lines[record].facts.teaser_body = true;
       records = std::span<const LineRecord>(block.lines);
@@ -1870,7 +1891,7 @@ void BoilerplateCleaner::Clean(Document* doc) const {
           if (fact.reason != Reason::kNone || !fact.is_short || fact.ending == Ending::kSentence) break;
           fact.reason = Reason::kTeaser;
         }
-      } else if (facts[line].reason == Reason::kNone && facts[line].words > max_words) {
+      } else if (facts[line].reason == Reason::kNone && !facts[line].is_short) {
         content_follows = true;
       }
     }

@@ -16,10 +16,10 @@
 // same as one BoilerplateCleaner over the concatenated batches (live documents are numbered in
 // arrival order either way). CleanerMemory chooses what the builder and the cleaner keep:
 //  kFast  everything (what the one-shot constructor does): per live document its line records
-//         (key and facts of each non-blank line, 32 B a line), its sampled body shingles (16 B
-//         each), its line keys, lead samples and signature; Finish() runs the teaser search of
-//         every document and keeps the line records, marked with its findings, so that Clean()
-//         neither classifies nor searches a seen text again.
+//         (key and facts of each non-blank line, 16 B a line), its sampled body shingles (8 B
+//         each, plus 8 B a body line), its line keys, lead samples and signature; Finish() runs
+//         the teaser search of every document and keeps the line records, marked with its
+//         findings, so that Clean() neither classifies nor searches a seen text again.
 //  kLean  only what the dump-level rules need: per live document its ordinal, text hash, 16-slot
 //         signature (copy groups, and IsCopy in the teaser search), sorted lead samples (the
 //         teaser search's lead index) and, until Finish() turns them into the repeated set, its
@@ -35,9 +35,9 @@
 // kLean's Finish() also sorts in slices without one once a dump has over 2^20 keys, so that its
 // peak is a slice's sort buffers rather than the dump's (kFast, which holds the dump anyway, sorts
 // in one go; the lead index and repeated set are the same either way).
-// MemoryBytes() after adding a dump (batches of 1000): kFast 1.8 KB, kLean 0.63 KB a document on
-// bench's generated 50 MB Arabic dump (3.6 KB of text a document), 1.2 KB and 0.43 KB on
-// SaudiNewsNet articles (3.2 KB); kLean's Clean() then takes about 5 to 7 times as long. On bench's
+// MemoryBytes() after adding a dump (batches of 1000): kFast 1.28 KB, kLean 0.60 KB a document on
+// bench's generated 50 MB Arabic dump (3.5 KB of text a document), 0.89 KB and 0.46 KB on
+// SaudiNewsNet articles (3.1 KB); kLean's Clean() then takes about 5 to 7 times as long. On bench's
 // 1 GB dump, a kLean cleaner with a spill folder holds about 500 B a document after Finish().
 #include <cstdint>
 #include <memory>
