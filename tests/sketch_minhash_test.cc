@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "neardup/error.h"
 #include "neardup/hash.h"
 #include "neardup/shingle.h"
 
@@ -103,20 +104,31 @@ TEST(SketchMinHash, SignatureIsMinimumOverShinglesPerSlot) {
   for (int i = 0; i < 64; ++i) EXPECT_EQ(su[i], std::min(sa[i], sb[i]));
 }
 
-// The AVX2 kernel (when the CPU has it) and the portable one must give identical signatures, so
-// outputs do not depend on the machine.
+// The SIMD kernels the CPU has (AVX2, AVX-512) and the portable one must give identical
+// signatures, so outputs do not depend on the machine. Slot counts cover whole 16-slot groups,
+// an 8-slot rest and a portable rest.
 TEST(SketchMinHash, SimdAndPortableKernelsGiveIdenticalSignatures) {
+  using Kernel = MinHasher::Kernel;
   std::mt19937_64 random(21);
-  for (int k : {1, 7, 64, 128, 200}) {
+  for (int k : {1, 7, 8, 16, 24, 31, 64, 128, 200}) {
     const MinHasher hasher(k, 3);
     for (std::size_t size : {0u, 1u, 3u, 17u, 1000u}) {
       std::vector<std::uint64_t> set;
       for (std::size_t i = 0; i < size; ++i) set.push_back(random());
       SortUnique(&set);
-      std::vector<std::uint32_t> fast(k), portable(k);
-      hasher.Sign(set, fast);
+      std::vector<std::uint32_t> portable(k), fast(k);
       hasher.SignPortable(set, portable);
-      ASSERT_EQ(fast, portable) << "k=" << k << " size=" << size << " avx2=" << hasher.uses_avx2();
+      hasher.Sign(set, fast);
+      ASSERT_EQ(fast, portable) << "k=" << k << " size=" << size;
+      for (const Kernel kernel : {Kernel::kAvx2, Kernel::kAvx512}) {
+        if (!MinHasher::HasKernel(kernel)) {
+          EXPECT_THROW(hasher.SignWith(kernel, set, fast), Error);
+          continue;
+        }
+        std::fill(fast.begin(), fast.end(), 0u);
+        hasher.SignWith(kernel, set, fast);
+        ASSERT_EQ(fast, portable) << "k=" << k << " size=" << size << " kernel=" << static_cast<int>(kernel);
+      }
     }
   }
 }

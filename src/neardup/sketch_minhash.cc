@@ -77,6 +77,39 @@ __attribute__((target("avx2"))) void SignSlotsAvx2(const std::uint64_t* shingles
   }
 }
 
+// AVX-512 (with DQ) multiplies 64-bit lanes: the high 32 bits of a*x+b of eight slots per
+// multiply, and the two halves of 16 slots are gathered into one register of 16 minimums. Groups
+// of 16 slots; the rest take the AVX2 kernel.
+__attribute__((target("avx512f,avx512dq,avx2"))) void SignSlotsAvx512(
+    const std::uint64_t* shingles, std::size_t count, const std::uint64_t* multipliers,
+    const std::uint64_t* increments, std::uint32_t* slots, std::size_t num_perm) {
+  const std::size_t groups = num_perm / 16;
+  // Dwords 1, 3, ..., 15 of the first operand, then of the second: the high halves of the
+  // 64-bit lanes of both, in slot order.
+  const __m512i high_halves =
+      _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const __m512i a_first = _mm512_loadu_si512(multipliers + g * 16);
+    const __m512i a_second = _mm512_loadu_si512(multipliers + g * 16 + 8);
+    const __m512i b_first = _mm512_loadu_si512(increments + g * 16);
+    const __m512i b_second = _mm512_loadu_si512(increments + g * 16 + 8);
+    __m512i minimum = _mm512_loadu_si512(slots + g * 16);
+    for (std::size_t s = 0; s < count; ++s) {
+      const __m512i x = _mm512_set1_epi64(static_cast<long long>(shingles[s]));
+      const __m512i first = _mm512_add_epi64(_mm512_mullo_epi64(a_first, x), b_first);
+      const __m512i second = _mm512_add_epi64(_mm512_mullo_epi64(a_second, x), b_second);
+      // maskz: GCC 12 warns of the undefined source operand in _mm512_min_epu32 (GCC bug 105593).
+      const __m512i values = _mm512_permutex2var_epi32(first, high_halves, second);
+      minimum = _mm512_maskz_min_epu32(0xFFFF, minimum, values);
+    }
+    _mm512_storeu_si512(slots + g * 16, minimum);
+  }
+  const std::size_t done = groups * 16;
+  if (done < num_perm) {
+    SignSlotsAvx2(shingles, count, multipliers + done, increments + done, slots + done, num_perm - done);
+  }
+}
+
 // The 32-bit family: auto-vectorized (vpmulld, vpaddd, vpminud) in the AVX2 clone.
 __attribute__((target_clones("avx2", "default"))) void SignSlots32(
     const std::uint32_t* folded, std::size_t count, const std::uint32_t* multipliers,
@@ -101,26 +134,41 @@ MinHasher::MinHasher(int num_perm, std::uint64_t seed) {
     multipliers_[i] = SplitMix64(state) | 1u;
     increments_[i] = SplitMix64(state);
   }
+  kernel_ = Kernel::kPortable;
+  if (HasKernel(Kernel::kAvx2)) kernel_ = Kernel::kAvx2;
+  if (HasKernel(Kernel::kAvx512)) kernel_ = Kernel::kAvx512;
+}
+
+bool MinHasher::HasKernel(Kernel kernel) {
   __builtin_cpu_init();
-  use_avx2_ = __builtin_cpu_supports("avx2") != 0;
+  switch (kernel) {
+    case Kernel::kPortable: return true;
+    case Kernel::kAvx2: return __builtin_cpu_supports("avx2") != 0;
+    case Kernel::kAvx512:
+      return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("avx512f") != 0 &&
+             __builtin_cpu_supports("avx512dq") != 0;
+  }
+  return false;
 }
 
 void MinHasher::Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const {
+  SignWith(kernel_, shingles, signature);
+}
+
+void MinHasher::SignWith(Kernel kernel, std::span<const std::uint64_t> shingles,
+                         std::span<std::uint32_t> signature) const {
+  if (!HasKernel(kernel)) throw Error("MinHasher: this CPU has no such SIMD kernel");
   std::fill(signature.begin(), signature.end(), kEmptySlot);
-  if (use_avx2_) {
-    SignSlotsAvx2(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(), signature.data(),
-                  multipliers_.size());
-  } else {
-    SignSlotsPortable(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(),
-                      signature.data(), multipliers_.size());
-  }
+  const auto kernel_function = kernel == Kernel::kAvx512 ? SignSlotsAvx512
+                               : kernel == Kernel::kAvx2 ? SignSlotsAvx2
+                                                         : SignSlotsPortable;
+  kernel_function(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(),
+                  signature.data(), multipliers_.size());
 }
 
 void MinHasher::SignPortable(std::span<const std::uint64_t> shingles,
                              std::span<std::uint32_t> signature) const {
-  std::fill(signature.begin(), signature.end(), kEmptySlot);
-  SignSlotsPortable(shingles.data(), shingles.size(), multipliers_.data(), increments_.data(),
-                    signature.data(), multipliers_.size());
+  SignWith(Kernel::kPortable, shingles, signature);
 }
 
 MinHasher32::MinHasher32(int num_perm, std::uint64_t seed) {

@@ -5,8 +5,9 @@
 // For sets A, B: P[slot i equal] ~= J(A, B), so the fraction of equal slots is an unbiased
 // estimate of Jaccard with standard deviation sqrt(J(1-J)/k) (tests check this bound).
 // An empty set gets all slots = UINT32_MAX; callers must not index empty sets (they are rejected).
-// Sign runs an AVX2 kernel when the CPU has AVX2 (checked at construction) and a portable one
-// otherwise; both give identical signatures. Hashers are immutable and may be shared by threads.
+// Sign runs the fastest kernel the CPU has (checked at construction): AVX-512 (F and DQ: 16 slots
+// a step), AVX2 (8), or the portable loop; all give identical signatures. Hashers are immutable
+// and may be shared by threads.
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -19,14 +20,20 @@ class MinHasher {
   int num_perm() const { return static_cast<int>(multipliers_.size()); }
   // Writes num_perm() slots into `signature`.
   void Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
-  // The same through the portable kernel only (tests and benchmarks compare the two).
+
+  // The kernels, for tests and benchmarks that compare them.
+  enum class Kernel { kPortable, kAvx2, kAvx512 };
+  static bool HasKernel(Kernel kernel);  // whether this CPU can run it
+  Kernel kernel() const { return kernel_; }  // the one Sign runs
+  // Sign through `kernel`; throws Error if the CPU cannot run it.
+  void SignWith(Kernel kernel, std::span<const std::uint64_t> shingles,
+                std::span<std::uint32_t> signature) const;
   void SignPortable(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
-  bool uses_avx2() const { return use_avx2_; }
 
  private:
   std::vector<std::uint64_t> multipliers_;
   std::vector<std::uint64_t> increments_;
-  bool use_avx2_ = false;
+  Kernel kernel_ = Kernel::kPortable;
 };
 
 // Variants compared with MinHasher by bench/bench_sketch.cc; the pipeline does not use them.
