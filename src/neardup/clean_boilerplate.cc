@@ -1375,8 +1375,10 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
   const std::size_t first_lead = block.lead_samples.size();
   MatchLine& normalized = buffers->normalized;
   std::vector<std::uint64_t>& token_hashes = buffers->token_hashes;
+  // The document's shingles are shingles[0, shingle_count): the buffers only grow, so that no
+  // line's hashes are first written as zeros.
   std::vector<std::uint64_t>& shingles = buffers->shingles;
-  shingles.clear();
+  std::size_t shingle_count = 0;
   std::size_t word_position = 0;
   std::size_t lead_lines_seen = 0;   // lines of >= kLeadLineWords words so far
   std::size_t clean_lead_lines = 0;  // the same as Clean() counts them (long lines count as long)
@@ -1404,10 +1406,11 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
       word_position += words;
       continue;
     }
-    token_hashes.resize(words);
-    const std::size_t first_shingle = shingles.size();
+    if (token_hashes.size() < words) token_hashes.resize(words);
+    const std::size_t first_shingle = shingle_count;
     const std::size_t line_shingles = words - kShingleWords + 1;
-    shingles.resize(first_shingle + line_shingles);
+    shingle_count += line_shingles;
+    if (shingles.size() < shingle_count) shingles.resize(std::max(shingle_count, 2 * shingles.size()));
     HashLineShingles(normalized.words, token_hashes.data(), shingles.data() + first_shingle);
     if (options.teasers) {
       const bool in_lead = lead_lines_seen < kLeadLines;
@@ -1472,10 +1475,10 @@ void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexic
   }
   buffers->repeats.UniqueTail(&block.line_keys, first_key);
   buffers->repeats.UniqueTail(&block.lead_samples, first_lead);
-  if (!shingles.empty()) {
+  if (shingle_count > 0) {
     block.signatures.resize(block.signatures.size() + kGroupSlots);
     // A minimum per slot: repeats change nothing.
-    hasher.Sign(shingles, std::span(block.signatures).last(kGroupSlots));
+    hasher.Sign(std::span(shingles).first(shingle_count), std::span(block.signatures).last(kGroupSlots));
   }
   block.EndDocument(Hash64Long(text, kLineSeed));
 }
