@@ -716,16 +716,21 @@ NEARDUP_WIDE_FOLD FoldState FoldWide(std::string_view line, const FoldTables& ta
 template <bool kDigitFlags>
 void FinishMatchLine(FoldState state, MatchLine* out) {
   const std::size_t length = state.length - (state.length > 0 && state.after_space ? 1 : 0);
-  SplitWords<kDigitFlags>(out->text.data(), length, out);
-  out->text.resize(length);  // shrinking keeps the buffer, so the word views stay valid
+  SplitWords<kDigitFlags>(out->buffer.data(), length, out);
+  out->text = std::string_view(out->buffer.data(), length);
+}
+
+// Makes `out->buffer` at least `size` bytes (zeros written only where it grows).
+void ReserveBuffer(std::size_t size, MatchLine* out) {
+  if (out->buffer.size() < size) out->buffer.resize(size);
 }
 
 template <bool kDigitFlags>
 void MatchNormalizeNarrowImpl(std::string_view line, MatchLine* out) {
   out->Clear();
   // + 16: a one-byte character writes a second, unused byte, a run of plain ones 16 bytes.
-  out->text.resize(line.size() + 16);
-  FinishMatchLine<kDigitFlags>(FoldNarrow(line, GetFoldTables(), out->text.data()), out);
+  ReserveBuffer(line.size() + 16, out);
+  FinishMatchLine<kDigitFlags>(FoldNarrow(line, GetFoldTables(), out->buffer.data()), out);
 }
 
 template <bool kDigitFlags>
@@ -736,8 +741,8 @@ void MatchNormalizeImpl(std::string_view line, MatchLine* out) {
     static const WideFoldTables kWideTables = MakeWideFoldTables(GetFoldTables());
     out->Clear();
     // + 64: a window's compressed bytes are stored 64 at a time.
-    out->text.resize(line.size() + 64);
-    FinishMatchLine<kDigitFlags>(FoldWide(line, GetFoldTables(), kWideTables, out->text.data()), out);
+    ReserveBuffer(line.size() + 64, out);
+    FinishMatchLine<kDigitFlags>(FoldWide(line, GetFoldTables(), kWideTables, out->buffer.data()), out);
     return;
   }
 #endif
@@ -768,6 +773,7 @@ void MatchNormalizeNarrow(std::string_view line, MatchLine* out) { MatchNormaliz
 
 void MatchNormalizeReference(std::string_view line, MatchLine* out) {
   out->Clear();
+  out->buffer.clear();
   bool in_word = false;
   bool all_digits = true;
   std::size_t i = 0;
@@ -791,15 +797,16 @@ void MatchNormalizeReference(std::string_view line, MatchLine* out) {
       continue;
     }
     if (!in_word) {
-      if (!out->text.empty()) out->text.push_back(' ');
+      if (!out->buffer.empty()) out->buffer.push_back(' ');
       in_word = true;
       all_digits = true;
     }
     if (c < '0' || c > '9') all_digits = false;
-    AppendUtf8(c, &out->text);
+    AppendUtf8(c, &out->buffer);
   }
   if (in_word) out->numeric.push_back(all_digits ? 1 : 0);
   // Views are made once the text no longer grows.
+  out->text = out->buffer;
   const std::string_view text = out->text;
   std::size_t start = 0;
   while (start < text.size()) {

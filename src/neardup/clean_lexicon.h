@@ -15,13 +15,22 @@
 
 namespace neardup {
 
-// A line after match normalization: `text` holds the words joined by one space; `words` views it.
+// A line after match normalization: `text` is the words joined by one space; `text` and `words`
+// view `buffer`, which only grows (so that normalizing a line does not first write zeros over its
+// size) and holds scratch bytes past the text. Not copyable: a copy's views would be the original's.
 struct MatchLine {
-  std::string text;
+  std::string_view text;
   std::vector<std::string_view> words;
   std::vector<std::uint8_t> numeric;  // numeric[i]: words[i] is all digits
+  std::string buffer;
+
+  MatchLine() = default;
+  MatchLine(const MatchLine&) = delete;
+  MatchLine& operator=(const MatchLine&) = delete;
+  MatchLine(MatchLine&&) = default;
+  MatchLine& operator=(MatchLine&&) = default;
   void Clear() {
-    text.clear();
+    text = {};
     words.clear();
     numeric.clear();
   }
