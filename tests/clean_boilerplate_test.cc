@@ -30,6 +30,7 @@
 #include "testing/files.h"
 #include "neardup/read_inputs.h"
 #include "neardup/shingle.h"
+#include "neardup/write_jsonl.h"
 #include "testing/synth_near_dups.h"
 
 namespace neardup {
@@ -603,6 +604,47 @@ TEST(CleanBoilerplate, CleanIsDeterministicAcrossThreads) {
   tbb::task_arena arena(2);
   arena.execute([&] { CleanDocuments(&parallel); });
   EXPECT_EQ(CleanedRecordsJsonl(serial), CleanedRecordsJsonl(parallel));
+}
+
+// `neardup clean` (RunClean) runs the dump pass over the batches as they are read and streams its
+// output in chunks built in parallel: the file must be the one-shot cleaner's records, at any
+// thread count. The input spans several read batches (8 MB) and output chunks (1024 documents),
+// and has boilerplate to remove, a malformed line and an empty text.
+TEST(CleanRun, StreamedOutputEqualsOneShotCleaning) {
+  testing::TempDir dir;
+  const testing::SynthCorpus corpus = testing::MakeNearDuplicates(9000, 0.4, 0.6, 0.95, 11);
+  std::string jsonl;
+  for (std::size_t i = 0; i < corpus.docs.size(); ++i) {
+    std::string text = corpus.docs[i].text;
+    if (i % 3 == 0) text += "\n\nFollow the Harbour Gazette on every network\nComments (3)\n";
+    if (i % 5 == 0) text = "Harbour Gazette > World > Asia\n" + text + "\n3 hours ago\n";
+    jsonl += "{\"id\":\"d" + std::to_string(i) + "\",\"text\":";
+    AppendJsonString(&jsonl, text);
+    jsonl += ",\"n\":" + std::to_string(i) + "}\n";
+    if (i == 4000) jsonl += "{\"id\": not json\n{\"id\":\"empty\",\"text\":\"\"}\n";
+  }
+  ASSERT_GT(jsonl.size(), std::size_t{12} << 20);  // the read batches are of 8 MB
+  const std::string input = dir / "in.jsonl";
+  testing::WriteFile(input, jsonl);
+  PipelineConfig config;
+  config.quiet = true;
+  ReadStats stats;
+  std::vector<Document> docs = ReadInputs({input}, config.read, &stats);
+  ASSERT_EQ(docs.size(), corpus.docs.size() + 2);
+  const CleanSummary expected_summary = CleanDocuments(&docs);
+  const std::string expected = CleanedRecordsJsonl(docs);
+  ASSERT_GE(expected_summary.rejected, 1u);  // the malformed line
+  ASSERT_GT(expected_summary.removed_lines_by_reason.size(), 1u);
+  for (const int threads : {1, 2, 4}) {
+    config.threads = threads;
+    const std::string output = dir / ("out" + std::to_string(threads) + ".jsonl");
+    const CleanSummary summary = RunClean(config, {input}, output);
+    EXPECT_TRUE(testing::ReadFile(output) == expected) << threads << " threads";
+    EXPECT_EQ(summary.documents, expected_summary.documents);
+    EXPECT_EQ(summary.bytes_in, expected_summary.bytes_in);
+    EXPECT_EQ(summary.bytes_out, expected_summary.bytes_out);
+    EXPECT_EQ(summary.removed_lines_by_reason, expected_summary.removed_lines_by_reason);
+  }
 }
 
 // Clean() takes the line facts of a text the dump pass saw from that pass, and classifies the

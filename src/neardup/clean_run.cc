@@ -6,6 +6,9 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <span>
+#include <string>
 
 #include "neardup/clean_boilerplate.h"
 #include "neardup/pipeline.h"
@@ -31,6 +34,63 @@ void CountCleaned(const Document& doc, CleanSummary* summary) {
   for (const RemovedSpan& span : doc.removed) {
     summary->removed_lines_by_reason[span.reason] += span.content_lines;
   }
+}
+
+// Text bytes of the documents that are not rejected.
+std::uint64_t AcceptedTextBytes(const std::vector<Document>& docs) {
+  std::uint64_t bytes = 0;
+  for (const Document& doc : docs) bytes += doc.rejected ? 0 : doc.text.size();
+  return bytes;
+}
+
+// Cleans every document that is not rejected, in parallel in the current TBB arena.
+void CleanInPlace(const BoilerplateCleaner& cleaner, std::vector<Document>* docs) {
+  tbb::parallel_for(std::size_t{0}, docs->size(), [&](std::size_t i) {
+    Document& doc = (*docs)[i];
+    if (!doc.rejected) cleaner.Clean(&doc);
+  });
+}
+
+// Appends the output lines of `docs` (see the header).
+void AppendCleanedRecords(std::span<const Document> docs, std::string* out) {
+  for (const Document& doc : docs) {
+    out->append("{\"id\":");
+    AppendId(out, doc);
+    if (doc.rejected) {
+      out->append(",\"rejected\":");
+      AppendJsonString(out, RejectReasonName(*doc.rejected));
+      out->append(",\"detail\":");
+      AppendJsonString(out, doc.reject_detail);
+    } else {
+      out->append(",\"text\":");
+      AppendJsonString(out, doc.text);
+      out->append(",\"removed\":");
+      AppendRemoved(out, doc);
+    }
+    out->append(doc.extra_fields);
+    out->append("}\n");
+  }
+}
+
+// `neardup clean` with the dump in memory: the dump pass runs over the batches as they are read
+// (ReadAndScan), the documents are cleaned, and the output is streamed in chunks built in
+// parallel, each chunk's documents freed once its lines are built.
+CleanSummary CleanInMemory(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                           AtomicFile* file) {
+  ReadAndScanResult read = ReadAndScan(config, inputs, /*clean=*/true);
+  CleanSummary summary;
+  summary.bytes_in = AcceptedTextBytes(read.docs);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    const std::unique_ptr<BoilerplateCleaner> cleaner = read.builder->Finish();
+    read.builder.reset();
+    CleanInPlace(*cleaner, &read.docs);
+  }
+  const auto cleaned = read.scan_time + (std::chrono::steady_clock::now() - start);
+  summary.clean_seconds = std::chrono::duration<double>(cleaned).count();
+  for (const Document& doc : read.docs) CountCleaned(doc, &summary);
+  StreamDocumentLines(read.docs, /*release=*/true, AppendCleanedRecords, file);
+  return summary;
 }
 
 // A batch of the bounded clean in flight, with its text bytes before cleaning.
@@ -81,14 +141,8 @@ CleanSummary CleanBounded(const PipelineConfig& config, const std::vector<std::s
 CleanSummary CleanDocuments(std::vector<Document>* docs) {
   CleanSummary summary;
   const auto start = std::chrono::steady_clock::now();
-  for (const Document& doc : *docs) {
-    if (!doc.rejected) summary.bytes_in += doc.text.size();
-  }
-  const BoilerplateCleaner cleaner(*docs);
-  tbb::parallel_for(std::size_t{0}, docs->size(), [&](std::size_t i) {
-    Document& doc = (*docs)[i];
-    if (!doc.rejected) cleaner.Clean(&doc);
-  });
+  summary.bytes_in = AcceptedTextBytes(*docs);
+  CleanInPlace(BoilerplateCleaner(*docs), docs);
   summary.clean_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const Document& doc : *docs) CountCleaned(doc, &summary);
   return summary;
@@ -96,23 +150,7 @@ CleanSummary CleanDocuments(std::vector<Document>* docs) {
 
 std::string CleanedRecordsJsonl(const std::vector<Document>& docs) {
   std::string out;
-  for (const Document& doc : docs) {
-    out.append("{\"id\":");
-    AppendId(&out, doc);
-    if (doc.rejected) {
-      out.append(",\"rejected\":");
-      AppendJsonString(&out, RejectReasonName(*doc.rejected));
-      out.append(",\"detail\":");
-      AppendJsonString(&out, doc.reject_detail);
-    } else {
-      out.append(",\"text\":");
-      AppendJsonString(&out, doc.text);
-      out.append(",\"removed\":");
-      AppendRemoved(&out, doc);
-    }
-    out.append(doc.extra_fields);
-    out.append("}\n");
-  }
+  AppendCleanedRecords(docs, &out);
   return out;
 }
 
@@ -121,17 +159,10 @@ CleanSummary RunClean(const PipelineConfig& config, const std::vector<std::strin
   AtomicFile file(output);  // opened first: an unwritable output fails before any work
   tbb::task_arena arena(EffectiveThreads(config));
   CleanSummary summary;
-  std::vector<Document> docs;
-  if (config.max_memory > 0) {
-    arena.execute([&] { summary = CleanBounded(config, inputs, output, &file); });
-  } else {
-    arena.execute([&] {
-      ReadStats stats;
-      docs = ReadInputs(inputs, config.read, &stats);
-      summary = CleanDocuments(&docs);
-    });
-    file.Write(CleanedRecordsJsonl(docs));
-  }
+  arena.execute([&] {
+    summary = config.max_memory > 0 ? CleanBounded(config, inputs, output, &file)
+                                    : CleanInMemory(config, inputs, &file);
+  });
   file.Commit();
   if (!config.quiet) {
     std::uint64_t removed = 0;

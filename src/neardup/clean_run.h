@@ -3,9 +3,12 @@
 // per input document, in input order, to a file (atomically) or to stdout ("-"):
 //   {"id", "text": cleaned text, "removed": [{"first_line","last_line","reason"}], ...passed-through
 //    members}, or for a rejected document {"id", "rejected": reason, "detail", ...members}.
-// Cleaning runs in a TBB arena of EffectiveThreads(config) workers; the output does not depend on
-// the thread count. Throws Error for run-fatal problems (unreadable input, unwritable output; the
-// output file is then left untouched). Prints a one-line summary to stderr unless config.quiet.
+// Cleaning runs in a TBB arena of EffectiveThreads(config) workers: the dump pass over each batch
+// as the next is read (ReadAndScan), then the documents, then the output streamed in chunks built
+// in parallel (each chunk's documents freed once its lines are built); with config.max_memory, the
+// bounded passes of pipeline_bounded.h. The output does not depend on the thread count. Throws
+// Error for run-fatal problems (unreadable input, unwritable output; the output file is then left
+// untouched). Prints a one-line summary to stderr unless config.quiet.
 #include <cstdint>
 #include <map>
 #include <string>

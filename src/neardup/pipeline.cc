@@ -45,6 +45,8 @@ struct DumpPass {
   explicit DumpPass(bool clean) {
     if (clean) builder = std::make_unique<BoilerplateCleanerBuilder>();
   }
+  DumpPass(std::unique_ptr<BoilerplateCleanerBuilder> fed, Clock::duration time)
+      : builder(std::move(fed)), scan_time(time) {}
   void Add(std::span<const Document> docs) {
     if (!builder) return;
     const auto start = Clock::now();
@@ -169,43 +171,50 @@ RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inpu
   tbb::task_arena arena(report.threads);
   RunResult result;
   arena.execute([&] {
-    // Read a batch at a time, and feed each batch to the clean stage's dump pass as the next one
-    // is read (reading overlaps the dump pass), keeping the batches for what follows.
-    InputReader reader(inputs, config.read);
-    DumpPass dump(config.clean);
-    std::vector<std::vector<Document>> batches;
-    {
-      if (progress != nullptr) progress->Stage("read", 0);
-      const auto read_start = Clock::now();
-      std::vector<std::vector<Document>> slots(3);
-      RunBatches(
-          &slots, [&](std::vector<Document>* batch) { return reader.Next(kReadBatchBytes, batch, progress); },
-          [](std::vector<Document>*) {},
-          [&](std::vector<Document>* batch) {
-            dump.Add(*batch);
-            batches.push_back(std::move(*batch));
-            batch->clear();
-          });
-      report.read_stats = reader.stats();
-      std::size_t count = 0;
-      for (const std::vector<Document>& batch : batches) count += batch.size();
-      // The overlapped dump pass is counted in the clean stage, not here.
-      report.stages.push_back(StageMeasure{"read", Seconds(Clock::now() - read_start - dump.scan_time),
-                                           report.read_stats.bytes, count});
-    }
-    std::vector<Document> docs;
-    std::size_t count = 0;
-    for (const std::vector<Document>& batch : batches) count += batch.size();
-    docs.reserve(count);
-    for (std::vector<Document>& batch : batches) {
-      std::move(batch.begin(), batch.end(), std::back_inserter(docs));
-      std::vector<Document>().swap(batch);
-    }
-    result = ProcessRead(std::move(docs), config, std::move(report), progress, std::move(dump));
+    if (progress != nullptr) progress->Stage("read", 0);
+    ReadAndScanResult read = ReadAndScan(config, inputs, config.clean, progress);
+    report.read_stats = read.stats;
+    // The overlapped dump pass is counted in the clean stage, not here.
+    report.stages.push_back(
+        StageMeasure{"read", Seconds(read.read_time), report.read_stats.bytes, read.docs.size()});
+    result = ProcessRead(std::move(read.docs), config, std::move(report), progress,
+                         DumpPass(std::move(read.builder), read.scan_time));
   });
   result.report.total_seconds = Seconds(Clock::now() - start);
   result.report.peak_rss_bytes = PeakRssBytes();
   return result;
+}
+
+ReadAndScanResult ReadAndScan(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                              bool clean, Progress* progress) {
+  // Read a batch at a time, and feed each batch to the clean stage's dump pass as the next one
+  // is read (reading overlaps the dump pass), keeping the batches for what follows.
+  InputReader reader(inputs, config.read);
+  DumpPass dump(clean);
+  std::vector<std::vector<Document>> batches;
+  const auto read_start = Clock::now();
+  std::vector<std::vector<Document>> slots(3);
+  RunBatches(
+      &slots, [&](std::vector<Document>* batch) { return reader.Next(kReadBatchBytes, batch, progress); },
+      [](std::vector<Document>*) {},
+      [&](std::vector<Document>* batch) {
+        dump.Add(*batch);
+        batches.push_back(std::move(*batch));
+        batch->clear();
+      });
+  ReadAndScanResult read;
+  read.read_time = Clock::now() - read_start - dump.scan_time;
+  read.stats = reader.stats();
+  read.builder = std::move(dump.builder);
+  read.scan_time = dump.scan_time;
+  std::size_t count = 0;
+  for (const std::vector<Document>& batch : batches) count += batch.size();
+  read.docs.reserve(count);
+  for (std::vector<Document>& batch : batches) {
+    std::move(batch.begin(), batch.end(), std::back_inserter(read.docs));
+    std::vector<Document>().swap(batch);
+  }
+  return read;
 }
 
 RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,

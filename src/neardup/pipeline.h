@@ -7,14 +7,17 @@
 // next is read; copy mode then cleans and sketches each document in one go. The whole dump is
 // held in memory (see pipeline_bounded.h for the run that is not).
 // Throws Error for run-fatal problems (nothing is written then); rejects bad documents as data.
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "neardup/clean_boilerplate.h"
 #include "neardup/cluster_result.h"
 #include "neardup/config.h"
 #include "neardup/document.h"
 #include "neardup/progress.h"
+#include "neardup/read_inputs.h"
 #include "neardup/run_report.h"
 
 namespace neardup {
@@ -43,6 +46,19 @@ RunResult Run(const PipelineConfig& config, const std::vector<std::string>& inpu
 // With config.max_memory set, this is the bounded-memory run (pipeline_bounded.h): same outputs.
 RunReport RunAndWrite(const PipelineConfig& config, const std::vector<std::string>& inputs,
                       const std::string& output_dir, Progress* progress = nullptr);
+
+// The read stage with the clean stage's dump pass over it (Run's, and `neardup clean`'s): in the
+// current TBB arena, the inputs are read a batch at a time and, with `clean`, each batch is fed to
+// a kFast BoilerplateCleanerBuilder while the next one is read. Throws Error as InputReader does.
+struct ReadAndScanResult {
+  std::vector<Document> docs;  // in input order
+  ReadStats stats;
+  std::unique_ptr<BoilerplateCleanerBuilder> builder;  // null without `clean`
+  std::chrono::steady_clock::duration read_time{};     // reading, the dump pass taken out
+  std::chrono::steady_clock::duration scan_time{};     // the dump pass
+};
+ReadAndScanResult ReadAndScan(const PipelineConfig& config, const std::vector<std::string>& inputs,
+                              bool clean, Progress* progress = nullptr);
 
 // Number of worker threads a config asks for (0 = all cores).
 int EffectiveThreads(const PipelineConfig& config);

@@ -323,6 +323,20 @@ void StreamLines(const std::vector<std::size_t>& bounds, const Lines& lines, Ato
 
 }  // namespace
 
+void StreamDocumentLines(std::span<Document> docs, bool release,
+                         const std::function<void(std::span<const Document>, std::string*)>& lines,
+                         AtomicFile* file) {
+  const std::vector<std::size_t> bounds = ChunkBounds(docs);
+  StreamLines(
+      bounds,
+      [&](std::size_t begin, std::size_t end, std::string* out) {
+        lines(docs.subspan(begin, end - begin), out);
+        if (!release) return;
+        for (std::size_t i = begin; i < end; ++i) docs[i] = Document{};
+      },
+      file);
+}
+
 struct OutputWriter::State {
   State(const std::string& dir, const DocumentIds& ids, const ClusterResult& clusters)
       : decisions(Path(dir, "decisions.jsonl")),

@@ -23,6 +23,7 @@
 // then takes the documents in input order, a batch at a time. Both give the same bytes.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -116,6 +117,16 @@ class OutputWriter {
   std::uint64_t written_ = 0;  // documents written so far
   bool clusters_written_ = false;
 };
+
+class AtomicFile;
+
+// Streams one JSON Lines file of documents (`neardup clean`'s): `lines(chunk, &out)` appends the
+// lines of a chunk of consecutive documents (about 4 MB of text, or 1024 documents), the
+// chunks built in parallel in the current TBB arena while earlier ones are written, in order. With
+// `release`, a chunk's documents are emptied (Document{}) once its lines are built.
+void StreamDocumentLines(std::span<Document> docs, bool release,
+                         const std::function<void(std::span<const Document>, std::string*)>& lines,
+                         AtomicFile* file);
 
 // Exposed for tests: the text of each output file.
 std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters);
