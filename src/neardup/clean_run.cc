@@ -89,7 +89,7 @@ CleanSummary CleanInMemory(const PipelineConfig& config, const std::vector<std::
   const auto cleaned = read.scan_time + (std::chrono::steady_clock::now() - start);
   summary.clean_seconds = std::chrono::duration<double>(cleaned).count();
   for (const Document& doc : read.docs) CountCleaned(doc, &summary);
-  StreamDocumentLines(read.docs, /*release=*/true, AppendCleanedRecords, file);
+  StreamAndReleaseDocuments(read.docs, AppendCleanedRecords, file);
   return summary;
 }
 
@@ -118,8 +118,7 @@ CleanSummary CleanBounded(const PipelineConfig& config, const std::vector<std::s
       &slots,
       [&](CleanBatch* batch) {
         if (!spilled.documents->Read(spilled.batch_bytes, &batch->docs)) return false;
-        batch->bytes_in = 0;
-        for (const Document& doc : batch->docs) batch->bytes_in += doc.rejected ? 0 : doc.text.size();
+        batch->bytes_in = AcceptedTextBytes(batch->docs);
         return true;
       },
       [&](CleanBatch* batch) {

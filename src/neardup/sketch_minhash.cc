@@ -152,12 +152,17 @@ bool MinHasher::HasKernel(Kernel kernel) {
 }
 
 void MinHasher::Sign(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const {
-  SignWith(kernel_, shingles, signature);
+  SignUnchecked(kernel_, shingles, signature);  // checked at construction
 }
 
 void MinHasher::SignWith(Kernel kernel, std::span<const std::uint64_t> shingles,
                          std::span<std::uint32_t> signature) const {
   if (!HasKernel(kernel)) throw Error("MinHasher: this CPU has no such SIMD kernel");
+  SignUnchecked(kernel, shingles, signature);
+}
+
+void MinHasher::SignUnchecked(Kernel kernel, std::span<const std::uint64_t> shingles,
+                              std::span<std::uint32_t> signature) const {
   std::fill(signature.begin(), signature.end(), kEmptySlot);
   const auto kernel_function = kernel == Kernel::kAvx512 ? SignSlotsAvx512
                                : kernel == Kernel::kAvx2 ? SignSlotsAvx2

@@ -31,6 +31,9 @@ class MinHasher {
   void SignPortable(std::span<const std::uint64_t> shingles, std::span<std::uint32_t> signature) const;
 
  private:
+  // Sign through `kernel`, which the CPU must have (Sign's per call, checked once).
+  void SignUnchecked(Kernel kernel, std::span<const std::uint64_t> shingles,
+                     std::span<std::uint32_t> signature) const;
   std::vector<std::uint64_t> multipliers_;
   std::vector<std::uint64_t> increments_;
   Kernel kernel_ = Kernel::kPortable;

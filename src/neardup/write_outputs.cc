@@ -323,15 +323,14 @@ void StreamLines(const std::vector<std::size_t>& bounds, const Lines& lines, Ato
 
 }  // namespace
 
-void StreamDocumentLines(std::span<Document> docs, bool release,
-                         const std::function<void(std::span<const Document>, std::string*)>& lines,
-                         AtomicFile* file) {
+void StreamAndReleaseDocuments(std::span<Document> docs,
+                               const std::function<void(std::span<const Document>, std::string*)>& lines,
+                               AtomicFile* file) {
   const std::vector<std::size_t> bounds = ChunkBounds(docs);
   StreamLines(
       bounds,
       [&](std::size_t begin, std::size_t end, std::string* out) {
         lines(docs.subspan(begin, end - begin), out);
-        if (!release) return;
         for (std::size_t i = begin; i < end; ++i) docs[i] = Document{};
       },
       file);

@@ -122,11 +122,11 @@ class AtomicFile;
 
 // Streams one JSON Lines file of documents (`neardup clean`'s): `lines(chunk, &out)` appends the
 // lines of a chunk of consecutive documents (about 4 MB of text, or 1024 documents), the
-// chunks built in parallel in the current TBB arena while earlier ones are written, in order. With
-// `release`, a chunk's documents are emptied (Document{}) once its lines are built.
-void StreamDocumentLines(std::span<Document> docs, bool release,
-                         const std::function<void(std::span<const Document>, std::string*)>& lines,
-                         AtomicFile* file);
+// chunks built in parallel in the current TBB arena while earlier ones are written, in order. A
+// chunk's documents are emptied (Document{}) once its lines are built: the caller is done with them.
+void StreamAndReleaseDocuments(std::span<Document> docs,
+                               const std::function<void(std::span<const Document>, std::string*)>& lines,
+                               AtomicFile* file);
 
 // Exposed for tests: the text of each output file.
 std::string DecisionsJsonl(const std::vector<Document>& docs, const ClusterResult& clusters);
