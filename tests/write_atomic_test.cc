@@ -2,13 +2,17 @@
 // the O_DIRECT blocks and buffer sizes, on a disk file system (O_DIRECT taken) and on tmpfs (where
 // it may be refused); nothing is visible before Commit() and nothing is left without it.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "neardup/error.h"
 #include "neardup/write_atomic.h"
 #include "testing/files.h"
 
@@ -96,6 +100,47 @@ TEST(AtomicFile, WithoutCommitTheOldFileStaysAndNoTempIsLeft) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++entries;
   EXPECT_EQ(entries, 1u);
+}
+
+// A write that fails in the background (here the file size limit: EFBIG once the file passes 1 MiB)
+// reaches the caller as an Error naming the file, from a later Write() or from Commit(), and the
+// file is then neither committed nor left behind. Write() hands off many buffers after the failing
+// one, so the error must come from Write(), not only from Commit().
+TEST(AtomicFile, AFailedBackgroundWriteIsThrownNamingTheFile) {
+  testing::TempDir dir;
+  const std::string path = dir / "out.bin";
+  testing::WriteFile(path, "previous");
+  rlimit old_limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  rlimit limit = old_limit;
+  limit.rlim_cur = 1u << 20;
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // else the process dies of SIGXFSZ
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+  std::string message;
+  bool written = false;  // all 30 MB went through Write() without an error
+  bool committed = false;
+  {
+    const std::string piece = RandomBytes(300000, 3);
+    AtomicFile file(path);
+    try {
+      for (int i = 0; i < 100; ++i) file.Write(piece);
+      written = true;
+      file.Commit();
+      committed = true;
+    } catch (const Error& error) {
+      message = error.what();
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(written) << "the writer's error waited for Commit()";
+  EXPECT_FALSE(committed);
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("File too large"), std::string::npos) << message;
+  EXPECT_EQ(testing::ReadFile(path), "previous");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1u) << "the temp file is left";
 }
 
 }  // namespace

@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <future>
 
 #include "neardup/error.h"
 
@@ -24,6 +23,8 @@ constexpr std::size_t kBlockBytes = 4096;
 // The buffers start small (most outputs are small) and double at each hand-off up to the limit.
 constexpr std::size_t kFirstBufferBytes = 64 << 10;
 constexpr std::size_t kBufferLimit = 2 << 20;
+// Full buffers waiting for the writer thread or being written, at most: Write() waits beyond.
+constexpr std::size_t kQueuedBuffers = 4;
 
 // The temp paths of live AtomicFiles, readable from a signal handler: fixed slots, claimed with an
 // atomic flag. This is the one piece of process-wide state, because a signal handler has no other
@@ -95,7 +96,11 @@ AtomicFile::AtomicFile(std::string final_path) : final_path_(std::move(final_pat
 }
 
 AtomicFile::~AtomicFile() {
-  if (pending_.valid()) pending_.wait();  // its error, if any, no longer matters
+  {  // not committed: what is still queued no longer matters
+    std::lock_guard<std::mutex> lock(mutex_);
+    queued_.clear();
+  }
+  StopWriter();
   if (final_path_ == "-") return;
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(temp_path_.c_str());
@@ -117,26 +122,74 @@ void AtomicFile::Write(std::string_view bytes) {
 void AtomicFile::HandOff() {
   const std::size_t next_capacity =
       filling_.capacity == 0 ? kFirstBufferBytes : std::min(2 * filling_.capacity, kBufferLimit);
+  Buffer next;
   if (filling_.size > 0) {  // full: whole blocks, since capacities are multiples of kBlockBytes
-    WaitForWrite();
-    std::swap(filling_, writing_);
-    pending_ = std::async(std::launch::async,
-                          [this] { WriteAll(std::string_view(writing_.data.get(), writing_.size)); });
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return error_ || queued_.size() + (writing_ ? 1 : 0) < kQueuedBuffers; });
+    if (error_) std::rethrow_exception(error_);
+    queued_.push_back(std::move(filling_));
+    while (!spare_.empty() && spare_.back().capacity < next_capacity) spare_.pop_back();  // outgrown
+    if (!spare_.empty()) {
+      next = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
+    changed_.notify_all();
   }
-  if (filling_.capacity < next_capacity) {
-    filling_.data.reset(static_cast<char*>(std::aligned_alloc(kBlockBytes, next_capacity)));
-    if (!filling_.data) throw Error(final_path_ + ": out of memory for the output buffer");
-    filling_.capacity = next_capacity;
+  if (!next.data) {
+    next.data.reset(static_cast<char*>(std::aligned_alloc(kBlockBytes, next_capacity)));
+    if (!next.data) throw Error(final_path_ + ": out of memory for the output buffer");
+    next.capacity = next_capacity;
   }
-  filling_.size = 0;
+  next.size = 0;
+  filling_ = std::move(next);
 }
 
-void AtomicFile::WaitForWrite() {
-  if (pending_.valid()) pending_.get();  // rethrows the write's error
+void AtomicFile::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+    if (queued_.empty()) return;  // stopping, and nothing left
+    Buffer buffer = std::move(queued_.front());
+    queued_.pop_front();
+    writing_ = true;
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      WriteAll(std::string_view(buffer.data.get(), buffer.size));
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    writing_ = false;
+    if (error) {
+      error_ = error;
+      queued_.clear();  // nothing is written after a failed write
+    } else {
+      spare_.push_back(std::move(buffer));
+    }
+    changed_.notify_all();
+  }
+}
+
+void AtomicFile::Drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return queued_.empty() && !writing_; });
+  if (error_) std::rethrow_exception(error_);
+}
+
+void AtomicFile::StopWriter() {
+  if (!writer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  writer_.join();
 }
 
 void AtomicFile::FlushLast() {
-  WaitForWrite();
+  Drain();
   const std::size_t whole = direct_ ? filling_.size - filling_.size % kBlockBytes : filling_.size;
   WriteAll(std::string_view(filling_.data.get(), whole));
   if (whole < filling_.size) {  // the partial last block goes through the page cache
@@ -174,6 +227,7 @@ void AtomicFile::WriteAll(std::string_view bytes) {
 
 void AtomicFile::Commit() {
   FlushLast();
+  StopWriter();
   if (final_path_ == "-") return;
   if (::fsync(fd_) != 0) throw Error(WithErrno(final_path_ + ": fsync failed", errno));
   if (::close(fd_) != 0) {

@@ -11,17 +11,24 @@
 // large outputs this spares the kernel's copy into the page cache and the writeback before fsync
 // (on the CI machine 1 GB took 0.7 s instead of 2.7). Where O_DIRECT is refused (tmpfs, some
 // network file systems: open or write fails with EINVAL) the file is written through the page
-// cache as usual. The bytes on disk are the same either way. A full buffer is written by a
-// background thread while Write() fills the other one (at most one write in flight per file, so
-// the bytes stay in order); its error is thrown by the next Write() that needs the buffer, or by
-// Commit().
+// cache as usual. The bytes on disk are the same either way. Full buffers go to a queue that the
+// file's writer thread (started at the first full buffer, so small files have none) writes one at
+// a time, in order, while Write() fills the next: Write() waits only when four full buffers are
+// queued or being written, that is when the disk is behind, so the callers that build the bytes
+// are not held up by each write. A write's error stops the writer and is thrown by the next
+// Write() that hands off a buffer, or by Commit().
 // InstallSignalCleanup() (called once by the CLI) makes SIGTERM/SIGINT/SIGHUP remove the temps of
 // live AtomicFiles before the process dies of the signal (exit status 128 + signal number).
+#include <condition_variable>
 #include <cstddef>
-#include <future>
+#include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace neardup {
 
@@ -45,18 +52,27 @@ class AtomicFile {
     std::size_t size = 0;
     std::size_t capacity = 0;  // a multiple of the O_DIRECT block
   };
-  // `filling_` is full (or has no room yet): its bytes go to a background write, after the
-  // previous one, and it gets an empty buffer.
+  // `filling_` is full (or has no room yet): its bytes join the queue and it gets an empty buffer,
+  // a larger one while the buffers grow.
   void HandOff();
-  void WaitForWrite();  // rethrows the background write's error
+  void WriterLoop();    // the writer thread: writes queued buffers in order until stopped
+  void Drain();         // waits until the queue is written; rethrows the writer's error
+  void StopWriter();    // ends and joins the writer thread
   void FlushLast();     // writes what `filling_` holds, the last partial block without O_DIRECT
   void WriteAll(std::string_view bytes);
   void StopDirect();
   std::string final_path_;
   std::string temp_path_;
-  Buffer filling_;   // written to by Write()
-  Buffer writing_;   // being written by the background write `pending_`, if valid
-  std::future<void> pending_;
+  Buffer filling_;  // written to by Write()
+  // Shared with the writer thread, under `mutex_`.
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Buffer> queued_;  // full buffers, in file order
+  bool writing_ = false;       // the writer thread holds the buffer before them
+  std::vector<Buffer> spare_;  // written buffers, for reuse
+  std::exception_ptr error_;   // the writer's first error; it writes nothing after it
+  bool stopping_ = false;
+  std::thread writer_;
   int fd_ = -1;
   bool direct_ = false;
   int registry_slot_ = -1;  // slot in the signal-cleanup registry, -1 if none
