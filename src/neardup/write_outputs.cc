@@ -1,12 +1,17 @@
 #include "neardup/write_outputs.h"
 
 #include <tbb/parallel_invoke.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <string_view>
+#include <utility>
 
 #include "neardup/error.h"
 #include "neardup/write_atomic.h"
@@ -77,22 +82,27 @@ bool IsKept(const Document& doc, const ClusterResult& clusters) {
   return !doc.rejected && clusters.DuplicateOf(doc.ordinal) == doc.ordinal;
 }
 
-// Members per representative ordinal, counting accepted documents only.
-std::vector<std::uint32_t> MemberCounts(const DocumentIds& ids, const ClusterResult& clusters) {
-  std::vector<std::uint32_t> members(ids.size(), 0);
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (!ids.rejected(i)) ++members[clusters.representative[i]];
+// Members per representative ordinal, counting accepted documents only (`rejected(i)` says
+// whether document i was rejected).
+template <typename Rejected>
+std::vector<std::uint32_t> MemberCounts(std::size_t n, const Rejected& rejected, const ClusterResult& clusters) {
+  std::vector<std::uint32_t> members(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!rejected(i)) ++members[clusters.representative[i]];
   }
   return members;
 }
 
-}  // namespace
+std::vector<std::uint32_t> MemberCounts(const DocumentIds& ids, const ClusterResult& clusters) {
+  return MemberCounts(ids.size(), [&](std::size_t i) { return ids.rejected(i); }, clusters);
+}
 
-void CountOutcomes(const DocumentIds& ids, const ClusterResult& clusters, RunReport* report) {
-  report->read = ids.size();
+template <typename Rejected>
+void CountOutcomesOf(std::size_t n, const Rejected& rejected, const ClusterResult& clusters, RunReport* report) {
+  report->read = n;
   report->kept = report->duplicate = report->rejected = report->clusters = 0;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (ids.rejected(i)) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rejected(i)) {
       ++report->rejected;
     } else if (clusters.DuplicateOf(i) == i) {
       ++report->kept;
@@ -100,9 +110,47 @@ void CountOutcomes(const DocumentIds& ids, const ClusterResult& clusters, RunRep
       ++report->duplicate;
     }
   }
-  for (std::uint32_t members : MemberCounts(ids, clusters)) report->clusters += members >= 2 ? 1 : 0;
+  for (std::uint32_t members : MemberCounts(n, rejected, clusters)) report->clusters += members >= 2 ? 1 : 0;
   report->candidate_pairs = clusters.candidate_pairs;
   report->verified_pairs = clusters.verified_pairs;
+}
+
+// Counts by name, for the few names of reasons: a short list beats a map's string compares.
+class CountsByName {
+ public:
+  void Add(std::string_view name, std::uint64_t count) {
+    for (auto& [known, total] : counts_) {
+      if (known == name) {
+        total += count;
+        return;
+      }
+    }
+    counts_.emplace_back(std::string(name), count);
+  }
+  void AddTo(std::map<std::string, std::uint64_t>* out) const {
+    for (const auto& [name, count] : counts_) (*out)[name] += count;
+  }
+  void Merge(const CountsByName& other) {
+    for (const auto& [name, count] : other.counts_) Add(name, count);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::uint64_t>> counts_;
+};
+
+struct DocumentCounts {
+  CountsByName rejected_by_reason;
+  CountsByName removed_lines_by_reason;
+  void Add(const Document& doc) {
+    if (doc.rejected) rejected_by_reason.Add(RejectReasonName(*doc.rejected), 1);
+    for (const RemovedSpan& span : doc.removed) removed_lines_by_reason.Add(span.reason, span.content_lines);
+  }
+};
+
+}  // namespace
+
+void CountOutcomes(const DocumentIds& ids, const ClusterResult& clusters, RunReport* report) {
+  CountOutcomesOf(ids.size(), [&](std::size_t i) { return ids.rejected(i); }, clusters, report);
 }
 
 void AddDocumentCounts(const Document& doc, RunReport* report) {
@@ -113,10 +161,23 @@ void AddDocumentCounts(const Document& doc, RunReport* report) {
 }
 
 void CountDecisions(const std::vector<Document>& docs, const ClusterResult& clusters, RunReport* report) {
+  // Sums over ranges of documents, in parallel in the current arena: the same at any thread count.
+  const DocumentCounts counts = tbb::parallel_reduce(
+      tbb::blocked_range<std::size_t>(0, docs.size()), DocumentCounts{},
+      [&](const tbb::blocked_range<std::size_t>& range, DocumentCounts partial) {
+        for (std::size_t i = range.begin(); i < range.end(); ++i) partial.Add(docs[i]);
+        return partial;
+      },
+      [](DocumentCounts a, const DocumentCounts& b) {
+        a.rejected_by_reason.Merge(b.rejected_by_reason);
+        a.removed_lines_by_reason.Merge(b.removed_lines_by_reason);
+        return a;
+      });
   report->rejected_by_reason.clear();
   report->removed_lines_by_reason.clear();
-  for (const Document& doc : docs) AddDocumentCounts(doc, report);
-  CountOutcomes(DocumentIds(docs), clusters, report);
+  counts.rejected_by_reason.AddTo(&report->rejected_by_reason);
+  counts.removed_lines_by_reason.AddTo(&report->removed_lines_by_reason);
+  CountOutcomesOf(docs.size(), [&](std::size_t i) { return docs[i].rejected.has_value(); }, clusters, report);
 }
 
 namespace {
