@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neardup/error.h"
@@ -45,5 +46,12 @@ struct Document {
   std::vector<RemovedSpan> removed;  // what the clean stage cut, in line order
   std::string time;          // raw value of --time-field, empty when absent
 };
+
+// Frees what `doc` holds and leaves it equal to Document{}. Assigning Document{} would not free the
+// text: a std::string assigned a short string keeps its buffer.
+inline void ReleaseDocument(Document* doc) {
+  { Document dropped = std::move(*doc); }
+  *doc = Document{};
+}
 
 }  // namespace neardup

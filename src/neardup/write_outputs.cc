@@ -392,7 +392,7 @@ void StreamAndReleaseDocuments(std::span<Document> docs,
       bounds,
       [&](std::size_t begin, std::size_t end, std::string* out) {
         lines(docs.subspan(begin, end - begin), out);
-        for (std::size_t i = begin; i < end; ++i) docs[i] = Document{};
+        for (std::size_t i = begin; i < end; ++i) ReleaseDocument(&docs[i]);
       },
       file);
 }
@@ -443,7 +443,7 @@ void OutputWriter::Write(std::span<const Document> docs, std::span<Document> rel
     if (release.empty()) return;
     const auto chunk = static_cast<std::size_t>(std::lower_bound(bounds.begin(), bounds.end(), begin) - bounds.begin());
     if (pending[chunk].fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      for (std::size_t i = begin; i < end; ++i) release[i] = Document{};
+      for (std::size_t i = begin; i < end; ++i) ReleaseDocument(&release[i]);
     }
   };
   // The two files are streamed at once: their chunks share the arena's threads.
