@@ -205,7 +205,8 @@ TEST(IndexLsh, ManyPairsAreSortedUniqueThroughTheBucketedSort) {
     }
   }
   ASSERT_GT(expected.size(), std::size_t{1} << 19);
-  for (int threads : {1, 2}) {
+  // Two threads or more: the lists of the threads' bands are merged (in value ranges, in parallel).
+  for (int threads : {1, 2, 4}) {
     tbb::task_arena arena(threads);
     std::vector<CandidatePair> pairs;
     arena.execute([&] { pairs = CandidatePairs(keys, bands, eligible); });
