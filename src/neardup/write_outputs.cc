@@ -1,9 +1,9 @@
 #include "neardup/write_outputs.h"
 
-#include <tbb/parallel_invoke.h>
-#include <tbb/parallel_reduce.h>
 #include <tbb/blocked_range.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/parallel_pipeline.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
