@@ -2,10 +2,14 @@
 // the small-key hash under it (XXH3 on token-sized keys of random length), measured for
 // throughput and for latency (each hash feeds the next key's offset, xxHash's benchLatency).
 // Before timing, word shingles are checked against the definition in shingle.h.
+// The clean stage's scan hashes words and 5-grams its own way (HashWords, HashWordGram): the
+// three variants of that (XXH3 as WordShingles does, HashWords with AVX-512 and portable) are
+// compared on the corpus's words, after the two HashWords paths are checked to agree.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,6 +84,60 @@ void BM_Shingles(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(BM_Shingles, ShingleKind::kWord)->Apply(CorpusArgs);
 BENCHMARK_TEMPLATE(BM_Shingles, ShingleKind::kChar)->Apply(CorpusArgs);
+
+enum class WordHashing { kXxh3, kHashWords, kHashWordsPortable };
+
+// A document's word hashes and word 5-gram hashes, unsorted, as the clean stage's scan makes
+// them (kXxh3: as WordShingles makes them).
+template <WordHashing kHashing>
+void HashWordsAndGrams(std::span<const std::string_view> words, std::vector<std::uint64_t>* word_hashes,
+                       std::vector<std::uint64_t>* grams) {
+  word_hashes->resize(words.size());
+  grams->resize(words.size() < 5 ? 0 : words.size() - 4);
+  if constexpr (kHashing == WordHashing::kXxh3) {
+    for (std::size_t w = 0; w < words.size(); ++w) (*word_hashes)[w] = Hash64(words[w], kTokenSeed);
+    for (std::size_t g = 0; g < grams->size(); ++g) {
+      (*grams)[g] = Hash64(word_hashes->data() + g, 5 * sizeof(std::uint64_t), kShingleSeed);
+    }
+    return;
+  } else if constexpr (kHashing == WordHashing::kHashWords) {
+    HashWords(words, kTokenSeed, word_hashes->data());
+  } else {
+    HashWordsPortable(words, kTokenSeed, word_hashes->data());
+  }
+  for (std::size_t g = 0; g < grams->size(); ++g) (*grams)[g] = HashWordGram(word_hashes->data() + g, 5);
+}
+
+template <WordHashing kHashing>
+void BM_ScanWordHashing(benchmark::State& state) {
+  const std::vector<Document>* docs = CorpusOrSkip(state);
+  if (docs == nullptr) return;
+  const TokenizedCorpus corpus = Tokenize(*docs);
+  std::vector<std::uint64_t> word_hashes, grams, expected_words, expected_grams;
+  std::uint64_t words = 0;
+  for (const auto& tokens : corpus.tokens) {
+    HashWordsAndGrams<kHashing>(tokens, &word_hashes, &grams);
+    HashWordsAndGrams<WordHashing::kHashWordsPortable>(tokens, &expected_words, &expected_grams);
+    if (kHashing != WordHashing::kXxh3 && (word_hashes != expected_words || grams != expected_grams)) {
+      state.SkipWithError("HashWords differs from its portable path");
+      return;
+    }
+    words += tokens.size();
+  }
+  for (auto _ : state) {
+    for (const auto& tokens : corpus.tokens) {
+      HashWordsAndGrams<kHashing>(tokens, &word_hashes, &grams);
+      benchmark::DoNotOptimize(grams.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * corpus.text_bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * words));
+  state.counters["avx512"] = HashWordsUsesAvx512() ? 1 : 0;
+}
+
+BENCHMARK_TEMPLATE(BM_ScanWordHashing, WordHashing::kXxh3)->Apply(CorpusArgs);
+BENCHMARK_TEMPLATE(BM_ScanWordHashing, WordHashing::kHashWords)->Apply(CorpusArgs);
+BENCHMARK_TEMPLATE(BM_ScanWordHashing, WordHashing::kHashWordsPortable)->Apply(CorpusArgs);
 
 // Random keys of 1..max_length bytes out of one buffer, as tokens are.
 struct KeySet {

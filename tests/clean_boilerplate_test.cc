@@ -484,6 +484,10 @@ TEST(CleanBoilerplate, TeaserOfAnotherDocumentIsCut) {
 // The teaser search goes from a document's last line up and stops at the article's own text
 // (pass 3 takes no teaser above it): a long repeated_line or a line of at most max_short_words
 // words below a teaser is not that text, and the teaser is still cut; a long paragraph is.
+// The story has six paragraphs: with two, the host page's teaser would be half of its 5-grams
+// (exact Jaccard of the two pages 0.25), which the clean stage's 16-slot copy check takes for a
+// copy (estimate >= 0.5) with probability 0.027, and the outcome would hang on the hash
+// function's draw rather than on the rule tested here (at Jaccard 0.16, 0.002).
 TEST(CleanBoilerplate, TeaserSearchStopsOnlyAtTheArticlesOwnText) {
   const std::string story_title(kTeasedTitle);
   const std::string story_lead(kTeasedLead);
@@ -494,7 +498,16 @@ TEST(CleanBoilerplate, TeaserSearchStopsOnlyAtTheArticlesOwnText) {
       "income on heating.\n"
       "Carmakers and chemical companies led the losses in Frankfurt and Paris, where several "
       "groups warned that their margins would shrink in the last quarter because of higher input "
-      "costs.\n";
+      "costs.\n"
+      "In London the index of leading shares closed almost flat, as gains of oil and mining "
+      "groups made up for the fall of retailers and airlines, which suffer most from the price of "
+      "fuel.\n"
+      "Bond yields rose slightly and the euro lost ground against the dollar for the second "
+      "session, while the price of gold held close to its record of the summer months.\n"
+      "Shipping companies said that freight rates on the routes from Asia had risen for a month, "
+      "as insurers raised the premiums for tankers that cross the straits in the south.\n"
+      "The ministers of energy of the largest producers will meet again at the start of next "
+      "month, and most analysts do not expect them to change their targets before the spring.\n";
   const std::string disclaimer =
       "The views expressed in the comments below are those of their authors and do not reflect the "
       "opinion of the editors of this newspaper, who may remove any message without notice.";

@@ -1351,22 +1351,23 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   return key;
 }
 
-// The token hashes of `words` (at least kShingleWords) and the hashes of their word 5-grams, as
-// WordShingles computes them. Flattened: xxHash is then inlined, and for the 5-grams with their
-// fixed length, which removes its length dispatch (the call is most of the cost on small keys).
-[[gnu::flatten]] void HashLineShingles(std::span<const std::string_view> words,
-                                       std::uint64_t* token_hashes, std::uint64_t* shingles) {
-  for (std::size_t w = 0; w < words.size(); ++w) token_hashes[w] = Hash64(words[w], kTokenSeed);
+// The word hashes of `words` (at least kShingleWords) and the hashes of their word 5-grams:
+// HashWords and HashWordGram, which cost less than WordShingles' Hash64 per word and per 5-gram.
+// The scan's 5-grams only meet each other (teaser samples, copy-group signatures), never the
+// sketch stage's, so they need not be WordShingles' values.
+void HashLineShingles(std::span<const std::string_view> words, std::uint64_t* word_hashes,
+                      std::uint64_t* shingles) {
+  HashWords(words, kTokenSeed, word_hashes);
   for (std::size_t w = 0; w + kShingleWords <= words.size(); ++w) {
-    shingles[w] = Hash64(token_hashes + w, kShingleWords * sizeof(std::uint64_t), kShingleSeed);
+    shingles[w] = HashWordGram(word_hashes + w, kShingleWords);
   }
 }
 
 // The document's lines, their repetition keys, its word 5-gram MinHash signature and its teaser
-// samples. A line's shingles are WordShingles of its normalized words (computed here without
-// allocating); the lead/body split walks a line's shingles in WordShingles' sorted, repeat-free
-// order, so only lines that reach into the lead need that order, and a body line only needs the
-// set of its sampled shingles. The scan is appended to buffers->block as its next document.
+// samples. A line's shingles are the 5-grams of its normalized words (HashLineShingles, without
+// allocating); the lead/body split walks a line's shingles in sorted, repeat-free order, so only
+// lines that reach into the lead need that order, and a body line only needs the set of its
+// sampled shingles. The scan is appended to buffers->block as its next document.
 void ScanDocument(const Document& doc, const MinHasher& hasher, const CleanLexicon& lexicon,
                   const CleanOptions& options, ScanBuffers* buffers) {
   ScanBlock& block = buffers->block;

@@ -3,7 +3,9 @@
 // so signatures, band keys and output) are the same on every machine and in every build.
 // Seeds are named constants; every function is pure and thread-safe.
 #include <cstddef>
+#include <bit>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #define XXH_INLINE_ALL
@@ -43,6 +45,26 @@ inline std::uint64_t Fmix64(std::uint64_t x) {
   x *= 0xc4ceb9fe1a85ec53ull;
   x ^= x >> 33;
   return x;
+}
+
+// Hashes of words for the clean stage's scan, cheaper than Hash64 on words: a word of at most
+// kShortWordBytes bytes is read as four zero-padded little-endian 64-bit lanes, folded in pairs
+// by 128-bit multiplies with keys derived from `seed`, plus its length, through Fmix64; a longer
+// word is Hash64(word, seed). With AVX-512BW one masked load reads a word, without a branch on
+// its length; the portable path loads the lanes from the word's own bytes as xxHash does. Neither
+// reads a byte outside the word, and both give these values.
+inline constexpr std::size_t kShortWordBytes = 32;
+void HashWords(std::span<const std::string_view> words, std::uint64_t seed, std::uint64_t* out);
+void HashWordsPortable(std::span<const std::string_view> words, std::uint64_t seed, std::uint64_t* out);
+bool HashWordsUsesAvx512();  // for tests and benchmarks
+
+// The hash of an n-gram of words from their HashWords values, first word first (n <= 5): the
+// i-th hash rotated left by 13 * i bits, all xor-ed, through Fmix64. Order matters; which words
+// are repeated does not make collisions likelier than for random hashes.
+inline std::uint64_t HashWordGram(const std::uint64_t* word_hashes, std::size_t n) {
+  std::uint64_t h = 0;
+  for (std::size_t i = 0; i < n; ++i) h ^= std::rotl(word_hashes[i], static_cast<int>(13 * i));
+  return Fmix64(h);
 }
 
 // The linked xxHash version as major*10000 + minor*100 + release, for --version.
