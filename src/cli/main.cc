@@ -1,5 +1,6 @@
 // The neardup command: parses the command line, runs the job, maps exceptions to exit codes
 // (0 all documents accounted for, 1 run failed and no output replaced, 2 usage error).
+#include <malloc.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -16,11 +17,32 @@
 #include "neardup/write_atomic.h"
 #include "options.h"
 
+namespace {
+
+// Unless memory is bounded (--max-memory), the heap grows 64 MiB at a time and keeps up to
+// 256 MiB of freed memory at its top, instead of glibc's 128 KiB steps and trims: a run over 1 GB
+// made about 80,000 brk and mprotect calls growing and shrinking its arenas, each holding the
+// address-space lock that the other threads' page faults wait for. Untouched pages cost no
+// memory; the peak RSS of the in-memory run did not grow. A bounded run keeps glibc's defaults,
+// which return freed memory at once.
+void TuneHeap(const neardup::PipelineConfig& config) {
+#if defined(__GLIBC__)
+  if (config.max_memory != 0) return;
+  mallopt(M_TOP_PAD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#else
+  (void)config;
+#endif
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout becomes a write error we can report
   neardup::InstallSignalCleanup();
   try {
     const neardup::cli::Command command = neardup::cli::ParseCommandLine(argc, argv);
+    TuneHeap(command.config);
     switch (command.kind) {
       case neardup::cli::CommandKind::kHelp:
         std::cout << command.help_text;
