@@ -30,6 +30,7 @@
 #include "testing/files.h"
 #include "neardup/read_inputs.h"
 #include "neardup/shingle.h"
+#include "neardup/synth_corpus.h"
 #include "neardup/write_jsonl.h"
 #include "testing/synth_near_dups.h"
 
@@ -556,6 +557,47 @@ TEST(CleanBoilerplate, TeaserSearchStopsOnlyAtTheArticlesOwnText) {
   EXPECT_EQ(removed[1], cut);
   const std::map<std::uint32_t, std::string> kept = {{5, "source_label"}, {6, "timestamp"}};
   EXPECT_EQ(removed[2], kept);
+}
+
+// The benchmark generator's related-news blocks list titles of other stories under one of a few
+// common headings per language ("مواضيع قد تهمك", "You may also like", ...): every line of a
+// document that is another document's title is such a teaser, and all of them must be cut.
+TEST(CleanBoilerplate, GeneratedRelatedBlocksAreCutInArabicAndEnglish) {
+  for (const SynthLanguage language : {SynthLanguage::kArabic, SynthLanguage::kEnglish}) {
+    SynthConfig config;
+    config.seed = 3;
+    config.target_bytes = 3u << 20;
+    config.language = language;
+    SynthCorpus corpus(config);
+    std::vector<Document> docs;
+    std::set<std::string> titles;
+    SynthDocument generated;
+    while (corpus.Next(&generated)) {
+      docs.push_back(MakeDoc(generated.id, generated.text, docs.size()));
+      titles.insert(generated.title);
+    }
+    const BoilerplateCleaner cleaner(docs);
+    std::size_t teasers = 0, kept = 0;
+    for (Document& doc : docs) {
+      const std::vector<std::string> lines = SplitLinesForTest(doc.text);
+      cleaner.Clean(&doc);
+      std::set<std::uint32_t> removed;
+      for (const RemovedSpan& span : doc.removed) {
+        for (std::uint32_t line = span.first_line; line <= span.last_line; ++line) removed.insert(line);
+      }
+      for (std::size_t line = 1; line <= lines.size(); ++line) {
+        if (titles.count(lines[line - 1]) == 0) continue;
+        ++teasers;
+        if (removed.count(static_cast<std::uint32_t>(line)) == 0) {
+          ++kept;
+          ADD_FAILURE() << doc.id << " line " << line << " kept: " << lines[line - 1];
+          if (kept > 5) return;
+        }
+      }
+    }
+    EXPECT_GT(teasers, 1000u) << static_cast<int>(language);
+    EXPECT_EQ(kept, 0u) << static_cast<int>(language);
+  }
 }
 
 TEST(CleanBoilerplate, CopyModeWithInjectedBoilerplateMatchesCleanData) {
