@@ -2,12 +2,14 @@
 // the small-key hash under it (XXH3 on token-sized keys of random length), measured for
 // throughput and for latency (each hash feeds the next key's offset, xxHash's benchLatency).
 // Before timing, word shingles are checked against the definition in shingle.h.
-// The clean stage's scan hashes words and 5-grams its own way (HashWords, HashWordGram): the
-// three variants of that (XXH3 as WordShingles does, HashWords with AVX-512 and portable) are
-// compared on the corpus's words, after the two HashWords paths are checked to agree.
+// Word shingles and the clean stage's scan hash words and 5-grams with HashWords and HashWordGram:
+// three ways to do it (XXH3 of each word and of each 5-gram's word hashes, as both did before;
+// HashWords with AVX-512; HashWords' portable path) are compared on the corpus's words, after the
+// two HashWords paths are checked to agree.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <bit>
 #include <random>
 #include <span>
 #include <string>
@@ -40,15 +42,22 @@ TokenizedCorpus Tokenize(const std::vector<Document>& docs) {
   return corpus;
 }
 
-// shingle.h's definition, spelled out: XXH3 over the n token hashes of each window.
+// shingle.h's definition, spelled out: each window's token hashes rotated by 13 bits a position,
+// xor-ed and finalized (XXH3 over them for windows of over 64 tokens).
 std::vector<std::uint64_t> ReferenceWordShingles(const std::vector<std::string_view>& tokens, int n) {
   std::vector<std::uint64_t> out;
   if (tokens.empty()) return out;
   const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(n), tokens.size());
+  std::vector<std::uint64_t> token_hashes(tokens.size());
+  HashWordsPortable(tokens, kTokenSeed, token_hashes.data());
   for (std::size_t i = 0; i + width <= tokens.size(); ++i) {
-    std::vector<std::uint64_t> window;
-    for (std::size_t j = i; j < i + width; ++j) window.push_back(Hash64(tokens[j], kTokenSeed));
-    out.push_back(Hash64(window.data(), window.size() * sizeof(std::uint64_t), kShingleSeed));
+    if (width > 64) {
+      out.push_back(Hash64(token_hashes.data() + i, width * sizeof(std::uint64_t), kShingleSeed));
+      continue;
+    }
+    std::uint64_t rotated = 0;
+    for (std::size_t j = 0; j < width; ++j) rotated ^= std::rotl(token_hashes[i + j], static_cast<int>(13 * j));
+    out.push_back(Fmix64(rotated));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -87,8 +96,7 @@ BENCHMARK_TEMPLATE(BM_Shingles, ShingleKind::kChar)->Apply(CorpusArgs);
 
 enum class WordHashing { kXxh3, kHashWords, kHashWordsPortable };
 
-// A document's word hashes and word 5-gram hashes, unsorted, as the clean stage's scan makes
-// them (kXxh3: as WordShingles makes them).
+// A document's word hashes and word 5-gram hashes, unsorted (kXxh3: by XXH3).
 template <WordHashing kHashing>
 void HashWordsAndGrams(std::span<const std::string_view> words, std::vector<std::uint64_t>* word_hashes,
                        std::vector<std::uint64_t>* grams) {

@@ -56,8 +56,9 @@ TEST(Shingle, SortUniqueEqualsSortAndUnique) {
   }
 }
 
-// WordShingles against shingle.h's definition (XXH3 over each window's token hashes, as a set),
-// on the tokens of generated Arabic and English documents, for 5-grams and other widths.
+// WordShingles against shingle.h's definition (each window's token hashes rotated by 13 bits a
+// position, xor-ed and finalized; XXH3 over them past 64 tokens; as a set), on the tokens of
+// generated Arabic and English documents, for 5-grams and other widths.
 TEST(Shingle, WordShinglesOfGeneratedTextEqualDefinition) {
   Tokenizer tokenizer;
   std::vector<std::uint64_t> shingles;
@@ -71,14 +72,24 @@ TEST(Shingle, WordShinglesOfGeneratedTextEqualDefinition) {
       ASSERT_GE(tokens.size(), 5u);
       // 5-grams, other widths (the window buffer holds 256 hashes; wider ones take the heap), and
       // a width past the document's tokens (one shingle of them all).
-      for (const std::size_t n : {std::size_t{5}, std::size_t{1}, std::size_t{3}, std::size_t{130},
-                                  tokens.size() + 2}) {
+      for (const std::size_t n : {std::size_t{5}, std::size_t{1}, std::size_t{3}, std::size_t{64},
+                                  std::size_t{130}, tokens.size() + 2}) {
         const std::size_t width = std::min(n, tokens.size());
+        std::vector<std::uint64_t> token_hashes(tokens.size());
+        HashWordsPortable(tokens, kTokenSeed, token_hashes.data());
         std::vector<std::uint64_t> expected;
         for (std::size_t i = 0; i + width <= tokens.size(); ++i) {
-          std::vector<std::uint64_t> window(width);
-          for (std::size_t j = 0; j < width; ++j) window[j] = Hash64(tokens[i + j], kTokenSeed);
-          expected.push_back(Hash64(window.data(), width * sizeof(std::uint64_t), kShingleSeed));
+          if (width > 64) {
+            expected.push_back(Hash64(token_hashes.data() + i, width * sizeof(std::uint64_t), kShingleSeed));
+            continue;
+          }
+          std::uint64_t rotated = 0;
+          for (std::size_t j = 0; j < width; ++j) {
+            const std::uint64_t hash = token_hashes[i + j];
+            const unsigned bits = static_cast<unsigned>(13 * j % 64);
+            rotated ^= bits == 0 ? hash : (hash << bits) | (hash >> (64 - bits));
+          }
+          expected.push_back(Fmix64(rotated));
         }
         WordShingles(tokens, static_cast<int>(n), &shingles);
         ASSERT_EQ(shingles, Reference(expected)) << "document " << doc.id << ", n = " << n;

@@ -1351,10 +1351,9 @@ std::uint64_t ClassifyLine(std::string_view trimmed, const MatchLine& normalized
   return key;
 }
 
-// The word hashes of `words` (at least kShingleWords) and the hashes of their word 5-grams:
-// HashWords and HashWordGram, which cost less than WordShingles' Hash64 per word and per 5-gram.
-// The scan's 5-grams only meet each other (teaser samples, copy-group signatures), never the
-// sketch stage's, so they need not be WordShingles' values.
+// The word hashes of `words` (at least kShingleWords) and the hashes of their word 5-grams, as
+// WordShingles makes them (HashWords, HashWordGram), without allocating. The scan's 5-grams only
+// meet each other (teaser samples, copy-group signatures), never the sketch stage's.
 void HashLineShingles(std::span<const std::string_view> words, std::uint64_t* word_hashes,
                       std::uint64_t* shingles) {
   HashWords(words, kTokenSeed, word_hashes);

@@ -47,7 +47,7 @@ inline std::uint64_t Fmix64(std::uint64_t x) {
   return x;
 }
 
-// Hashes of words for the clean stage's scan, cheaper than Hash64 on words: a word of at most
+// Hashes of words for shingles (the clean stage's scan, word shingles), cheaper than Hash64: a word of at most
 // kShortWordBytes bytes is read as four zero-padded little-endian 64-bit lanes, folded in pairs
 // by 128-bit multiplies with keys derived from `seed`, plus its length, through Fmix64; a longer
 // word is Hash64(word, seed). With AVX-512BW one masked load reads a word, without a branch on
@@ -58,9 +58,12 @@ void HashWords(std::span<const std::string_view> words, std::uint64_t seed, std:
 void HashWordsPortable(std::span<const std::string_view> words, std::uint64_t seed, std::uint64_t* out);
 bool HashWordsUsesAvx512();  // for tests and benchmarks
 
-// The hash of an n-gram of words from their HashWords values, first word first (n <= 5): the
-// i-th hash rotated left by 13 * i bits, all xor-ed, through Fmix64. Order matters; which words
-// are repeated does not make collisions likelier than for random hashes.
+// The hash of an n-gram of words from their HashWords values, first word first, n <= 64
+// (kMaxRotatedGramWords): the i-th hash rotated left by 13 * i bits, all xor-ed, through Fmix64.
+// 13 is odd, so the n rotations differ: order matters, and no choice of words makes collisions
+// likelier than for random hashes (two n-grams collide only if their differing words' hashes
+// cancel under different rotations).
+inline constexpr std::size_t kMaxRotatedGramWords = 64;
 inline std::uint64_t HashWordGram(const std::uint64_t* word_hashes, std::size_t n) {
   std::uint64_t h = 0;
   for (std::size_t i = 0; i < n; ++i) h ^= std::rotl(word_hashes[i], static_cast<int>(13 * i));

@@ -83,32 +83,19 @@ void WordShingles(std::span<const std::string_view> tokens, int n, std::vector<s
   out->clear();
   if (tokens.empty()) return;
   const std::size_t width = std::min<std::size_t>(static_cast<std::size_t>(n), tokens.size());
-  std::vector<std::uint64_t> raw(tokens.size() - width + 1);
-  // Token hashes go through a window buffer on the stack (no allocation): each shingle hashes
-  // `width` consecutive token hashes; when the buffer is full its last width-1 hashes move to the
-  // front. Windows wider than the buffer allow use a heap buffer.
-  constexpr std::size_t kStackHashes = 256;
-  std::uint64_t stack_window[kStackHashes];
-  std::vector<std::uint64_t> heap_window;
-  std::uint64_t* window = stack_window;
-  std::size_t capacity = kStackHashes;
-  if (width * 2 > kStackHashes) {
-    heap_window.resize(width * 2);
-    window = heap_window.data();
-    capacity = heap_window.size();
-  }
-  std::size_t filled = 0;
-  std::size_t next = 0;
-  for (const std::string_view token : tokens) {
-    if (filled == capacity) {
-      std::copy(window + capacity - (width - 1), window + capacity, window);
-      filled = width - 1;
-    }
-    window[filled++] = Hash64(token, kTokenSeed);
-    if (filled >= width) {
-      raw[next++] = Hash64(window + filled - width, width * sizeof(std::uint64_t), kShingleSeed);
+  const std::size_t grams = tokens.size() - width + 1;
+  // The token hashes, then each window's hash in place of its first token's (a window reads only
+  // the hashes at and after its start, which are still token hashes).
+  std::vector<std::uint64_t> raw(tokens.size());
+  HashWords(tokens, kTokenSeed, raw.data());
+  if (width <= kMaxRotatedGramWords) {
+    for (std::size_t i = 0; i < grams; ++i) raw[i] = HashWordGram(raw.data() + i, width);
+  } else {
+    for (std::size_t i = 0; i < grams; ++i) {
+      raw[i] = Hash64(raw.data() + i, width * sizeof(std::uint64_t), kShingleSeed);
     }
   }
+  raw.resize(grams);
   SortUniqueInto(raw, out);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Shingles: tokens -> the sorted set of 64-bit shingle hashes that copy mode compares.
-// Word shingles: every run of n consecutive tokens, hashed as XXH3 over the n token hashes.
+// Word shingles: every run of n consecutive tokens, hashed from the tokens' HashWords values
+// (seed kTokenSeed) by HashWordGram, or, for runs of over kMaxRotatedGramWords tokens (only the
+// single shingle of a short document with a larger n), by XXH3 over them (seed kShingleSeed).
 // Character shingles: every run of n consecutive code points of the tokens joined by one space.
 // A document with at least one token but fewer than one full shingle gets a single shingle of all
 // its tokens (or characters), so that short documents match only their exact equals and never
