@@ -3,7 +3,6 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +14,7 @@
 
 #include "neardup/error.h"
 #include "neardup/hash.h"
+#include "neardup/sort_hashes.h"
 
 namespace neardup {
 namespace {
@@ -238,7 +238,7 @@ void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPac
     if (eligible[doc] == 0) continue;
     entries.emplace_back(key(doc), static_cast<std::uint32_t>(doc));
   }
-  tbb::parallel_sort(entries.begin(), entries.end());
+  SortByHash(&entries);  // the band keys are uniform hashes
   for (std::size_t begin = 0; begin < entries.size();) {
     std::size_t end = begin + 1;
     while (end < entries.size() && entries[end].first == entries[begin].first) ++end;
