@@ -2,8 +2,8 @@
 // The only include of xxHash. All hashing goes through these functions so that hash values (and
 // so signatures, band keys and output) are the same on every machine and in every build.
 // Seeds are named constants; every function is pure and thread-safe.
-#include <cstddef>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -47,10 +47,10 @@ inline std::uint64_t Fmix64(std::uint64_t x) {
   return x;
 }
 
-// Hashes of words for shingles (the clean stage's scan, word shingles), cheaper than Hash64: a word of at most
-// kShortWordBytes bytes is read as four zero-padded little-endian 64-bit lanes, folded in pairs
-// by 128-bit multiplies with keys derived from `seed`, plus its length, through Fmix64; a longer
-// word is Hash64(word, seed). With AVX-512BW one masked load reads a word, without a branch on
+// Hashes of words for word shingles (copy mode's and the clean stage's scan), cheaper than
+// Hash64: a word of at most kShortWordBytes bytes is read as four zero-padded little-endian 64-bit
+// lanes, folded in pairs by 128-bit multiplies with keys derived from `seed`, plus its length,
+// through Fmix64; a longer word is Hash64(word, seed). With AVX-512BW one masked load reads a word, without a branch on
 // its length; the portable path loads the lanes from the word's own bytes as xxHash does. Neither
 // reads a byte outside the word, and both give these values.
 inline constexpr std::size_t kShortWordBytes = 32;
