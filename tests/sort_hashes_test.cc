@@ -59,5 +59,19 @@ TEST(SortByHash, HashesThatDefeatTheDistributionAreStillSorted) {
   ExpectSortedLikeStdSort(repeated, "97 hashes, repeated pairs");
 }
 
+// One buffer kept across sorts of growing and shrinking sizes (as the index keeps it from band to
+// band): every result is still std::sort's.
+TEST(SortByHash, AKeptBufferGivesTheSameResults) {
+  std::vector<HashIndex> scratch;
+  for (const std::size_t n : {std::size_t{5000}, std::size_t{100}, std::size_t{1} << 17, std::size_t{3000},
+                              std::size_t{70}, std::size_t{1} << 16}) {
+    std::vector<HashIndex> pairs = UniformPairs(n, 3 * n);
+    std::vector<HashIndex> expected = pairs;
+    std::sort(expected.begin(), expected.end());
+    SortByHash(&pairs, PairOrder::kHashThenIndex, &scratch);
+    ASSERT_EQ(pairs, expected) << n;
+  }
+}
+
 }  // namespace
 }  // namespace neardup

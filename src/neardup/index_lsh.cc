@@ -124,9 +124,10 @@ struct SortBuffers {
 };
 
 // Per-thread scratch of CandidatePairs: one band's (key, document) entries, the packed pairs
-// found, and the radix sorts' buffers.
+// found, and the sorts' buffers.
 struct BandScratch {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  std::vector<HashIndex> entries;
+  std::vector<HashIndex> entries_buffer;  // SortByHash's, kept from band to band
   std::vector<std::uint64_t> pairs;
   SortBuffers buffers;
   std::size_t unique_at_last_sort = 0;  // pairs.size() right after the last SortUnique
@@ -238,7 +239,7 @@ void BandPairs(const KeyOf& key, std::span<const std::uint8_t> eligible, PairPac
     if (eligible[doc] == 0) continue;
     entries.emplace_back(key(doc), static_cast<std::uint32_t>(doc));
   }
-  SortByHash(&entries);  // the band keys are uniform hashes
+  SortByHash(&entries, PairOrder::kHashThenIndex, &scratch->entries_buffer);  // keys: uniform hashes
   for (std::size_t begin = 0; begin < entries.size();) {
     std::size_t end = begin + 1;
     while (end < entries.size() && entries[end].first == entries[begin].first) ++end;

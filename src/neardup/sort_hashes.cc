@@ -119,7 +119,7 @@ void SortBuckets(std::span<HashIndex> data, const std::vector<std::uint32_t>& st
 // distribution takes two passes, on at most kTopRadixBits bits and then on the rest within each
 // bucket: a single pass into ~n buckets writes to another page at every step once the pairs
 // outgrow the caches. Both passes run in parallel in the current TBB arena.
-void SortByHash(std::vector<HashIndex>* pairs, PairOrder order) {
+void SortByHash(std::vector<HashIndex>* pairs, PairOrder order, std::vector<HashIndex>* scratch) {
   const std::size_t n = pairs->size();
   if (n < 64) {
     std::sort(pairs->begin(), pairs->end());
@@ -128,12 +128,13 @@ void SortByHash(std::vector<HashIndex>* pairs, PairOrder order) {
   const int bits = std::bit_width(n) - 1;
   const int top_bits = std::min(bits, kTopRadixBits);
   const int low_bits = bits - top_bits;
-  std::vector<HashIndex> scattered(n);
+  scratch->resize(n);  // value-initializes only where it grows
+  std::vector<HashIndex>& scattered = *scratch;
   std::vector<std::uint32_t> top_starts;
   ScatterByTopHashBits(*pairs, scattered, top_bits, &top_starts);
   if (low_bits == 0) {
     SortBuckets(scattered, top_starts, order);
-    *pairs = std::move(scattered);
+    pairs->swap(scattered);
     return;
   }
   // The top buckets are independent: each is finished by one task.
@@ -150,6 +151,11 @@ void SortByHash(std::vector<HashIndex>* pairs, PairOrder order) {
                         SortBuckets(bucket, low_starts, order);
                       }
                     });
+}
+
+void SortByHash(std::vector<HashIndex>* pairs, PairOrder order) {
+  std::vector<HashIndex> scratch;
+  SortByHash(pairs, order, &scratch);
 }
 
 }  // namespace neardup

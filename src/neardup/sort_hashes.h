@@ -24,6 +24,9 @@ enum class PairOrder { kHashThenIndex, kHashOnly };
 
 // Sorts (hash, index) pairs by hash, then index (kHashOnly: only brings equal hashes together).
 void SortByHash(std::vector<HashIndex>* pairs, PairOrder order = PairOrder::kHashThenIndex);
+// The same with a buffer the caller keeps between calls (it may swap it with `pairs`), so that
+// repeated sorts do not each allocate and zero a buffer of the pairs' size.
+void SortByHash(std::vector<HashIndex>* pairs, PairOrder order, std::vector<HashIndex>* scratch);
 
 // SortByHash's two steps, for callers that distribute pairs themselves (fewer than 2^32):
 // distributes `from` into `to` (of the same size), stably, by the `bits` bits of the hash that
